@@ -1,0 +1,295 @@
+"""Declarative widgets: a demo module describes its controls and outputs; a generic JS host draws them.
+
+A demo module under ``demos/`` exposes ``WIDGETS``: a dict ``{widget_id: widget(...)}``. The browser
+host (``docs/assets/cs231n/host.js``) never contains demo-specific code. It asks Python for the spec
+(``describe``), builds the controls, and on every change sends the *raw* control values (strings, as
+the reader typed them) to ``update``, which parses them, runs the demo and returns what to draw.
+
+Parsing happens here, in Python, so every bad input gets the same Korean message in the browser and
+under CPython tests.
+
+The round trip, one call per reader action::
+
+    update(widget_id, state, event=None) -> {"ok": True, "state": {...}, "outputs": [...]}
+                                          | {"ok": False, "state": {...}, "message": "<Korean>"}
+
+``event`` is ``None`` (a control changed), ``{"type": "click", "plot": <plot id>, "x": float,
+"y": float}`` (the reader clicked or tapped a clickable plot) or ``{"type": "action", "name": <button
+name>}``. Events go to the widget's ``on_event(values, event) -> dict`` which returns the *raw* state
+keys to change (e.g. a point appended to a hidden ``points`` control); then ``render(**values)`` runs.
+
+Output kinds (plain dicts, JSON-ready):
+
+* ``stats(items)``: key numbers, ``items = [(label, value), ...]``.
+* ``table(columns, rows, caption=None, highlight=None)``: rows of cells (str or number).
+* ``plot(plot_id, figure, clickable=False)``: a Plotly figure as a plain dict ``{"data", "layout"}``.
+* ``text(message, tone="info")``: a short Korean sentence; tone ``info | ok | warn``.
+* ``math(tex)``: a formula in TeX, typeset by the site's KaTeX.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math as _math
+import pkgutil
+from typing import Any, Callable
+
+__all__ = [
+    "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",
+    "widget", "stats", "table", "plot", "text", "math", "parse_number", "registry", "describe",
+    "update",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Controls. Each returns a JSON-ready dict; ``default`` is the raw value the host starts with.
+# ---------------------------------------------------------------------------------------------
+
+def number(name: str, label: str, default: float, *, min: float | None = None,
+           max: float | None = None, step: float = 1, integer: bool = False,
+           help: str | None = None) -> dict:
+    """A text box for one number; ``integer`` rejects 2.5, ``min``/``max`` are inclusive."""
+    return {"kind": "number", "name": name, "label": label, "default": str(default), "min": min,
+            "max": max, "step": step, "integer": integer, "help": help}
+
+
+def slider(name: str, label: str, default: float, *, min: float, max: float, step: float,
+           log: bool = False, integer: bool = False, play: bool = False,
+           help: str | None = None) -> dict:
+    """A range slider with its value shown; ``log`` slides over log10(value); ``play`` adds a play button
+    that advances the value by ``step`` until ``max``."""
+    return {"kind": "slider", "name": name, "label": label, "default": str(default), "min": min,
+            "max": max, "step": step, "log": log, "integer": integer, "play": play, "help": help}
+
+
+def select(name: str, label: str, default: str, options: list[tuple[str, str]],
+           help: str | None = None) -> dict:
+    """A drop-down; ``options`` are ``(value, Korean label)`` pairs."""
+    return {"kind": "select", "name": name, "label": label, "default": default,
+            "options": [list(o) for o in options], "help": help}
+
+
+def checkboxes(name: str, label: str, default: list[str], options: list[tuple[str, str]],
+               help: str | None = None) -> dict:
+    """A group of check boxes; the raw value is the list of checked option values."""
+    return {"kind": "checkboxes", "name": name, "label": label, "default": list(default),
+            "options": [list(o) for o in options], "help": help}
+
+
+def toggle(name: str, label: str, default: bool, help: str | None = None) -> dict:
+    """One check box; the raw value is a bool."""
+    return {"kind": "toggle", "name": name, "label": label, "default": bool(default), "help": help}
+
+
+def matrix(name: str, label: str, default: list[list[float]], *, row_labels: list[str],
+           col_labels: list[str], step: float = 0.1, help: str | None = None) -> dict:
+    """A grid of number boxes with +/- steppers; the raw value is a list of rows of strings."""
+    return {"kind": "matrix", "name": name, "label": label,
+            "default": [[str(v) for v in row] for row in default], "row_labels": row_labels,
+            "col_labels": col_labels, "step": step, "help": help}
+
+
+def records(name: str, label: str, default: list[dict], fields: list[dict],
+            presets: dict[str, list[dict]] | None = None, help: str | None = None) -> dict:
+    """An editable list of rows (e.g. a layer stack) with add / remove / preset buttons.
+
+    ``fields`` are ``number`` / ``select`` / ``toggle`` controls describing one row's columns; the raw
+    value is a list of dicts ``{field name: raw value}``. ``presets`` maps a Korean label to rows.
+    """
+    def raw(row: dict) -> dict:
+        return {k: (v if isinstance(v, bool) else str(v)) for k, v in row.items()}
+    return {"kind": "records", "name": name, "label": label, "default": [raw(r) for r in default],
+            "fields": fields, "presets": {k: [raw(r) for r in v] for k, v in (presets or {}).items()},
+            "help": help}
+
+
+def hidden(name: str, default: Any) -> dict:
+    """State with no control of its own (points added by clicking, a pinned query...)."""
+    return {"kind": "hidden", "name": name, "default": default}
+
+
+def button(name: str, label: str, *, repeat: bool = False) -> dict:
+    """A button that sends ``{"type": "action", "name": name}``; with ``repeat`` it toggles a run
+    that sends the action again after every update until pressed again (e.g. "실행 / 정지")."""
+    return {"kind": "button", "name": name, "label": label, "repeat": repeat}
+
+
+def widget(title: str, controls: list[dict], render: Callable[..., list[dict]], *,
+           on_event: Callable[[dict, dict], dict] | None = None,
+           description: str | None = None) -> dict:
+    """One widget: ``render(**values) -> [outputs]`` gets the parsed value of every control."""
+    return {"title": title, "description": description, "controls": controls, "render": render,
+            "on_event": on_event}
+
+
+# ---------------------------------------------------------------------------------------------
+# Outputs.
+# ---------------------------------------------------------------------------------------------
+
+def stats(items: list[tuple[str, Any]]) -> dict:
+    return {"kind": "stats", "items": [[label, _jsonable(value)] for label, value in items]}
+
+
+def table(columns: list[str], rows: list[list[Any]], caption: str | None = None,
+          highlight: list[int] | None = None) -> dict:
+    return {"kind": "table", "columns": columns, "rows": _jsonable(rows), "caption": caption,
+            "highlight": highlight or []}
+
+
+def plot(plot_id: str, figure: dict, clickable: bool = False) -> dict:
+    return {"kind": "plot", "id": plot_id, "figure": _jsonable(figure), "clickable": clickable}
+
+
+def text(message: str, tone: str = "info") -> dict:
+    return {"kind": "text", "text": message, "tone": tone}
+
+
+def math(tex: str) -> dict:
+    return {"kind": "math", "tex": tex}
+
+
+def _jsonable(obj: Any) -> Any:
+    """NumPy arrays and scalars -> lists and Python numbers; NaN / inf -> None (JSON has neither)."""
+    if hasattr(obj, "tolist"):
+        obj = obj.tolist()
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float) and not _math.isfinite(obj):
+        return None
+    return obj
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing raw values (strings from text boxes) with Korean messages.
+# ---------------------------------------------------------------------------------------------
+
+def parse_number(raw: Any, label: str, *, integer: bool = False, min: float | None = None,
+                 max: float | None = None) -> float | int:
+    """'3', ' 1e-3 ', '2.0' -> number; anything else raises ValueError in Korean naming ``label``."""
+    text_value = str(raw).strip().replace(",", "")
+    if text_value == "":
+        raise ValueError(f"'{label}' 칸이 비어 있습니다. 숫자를 입력하세요.")
+    try:
+        value = float(text_value)
+    except ValueError:
+        raise ValueError(f"'{label}'에는 숫자를 입력하세요 (입력값: '{raw}').") from None
+    if not _math.isfinite(value):
+        raise ValueError(f"'{label}'에는 유한한 숫자를 입력하세요 (입력값: '{raw}').")
+    if integer:
+        if value != int(value):
+            raise ValueError(f"'{label}'은(는) 정수여야 합니다 (입력값: '{raw}').")
+        value = int(value)
+    if min is not None and value < min:
+        raise ValueError(f"'{label}'은(는) {_fmt(min)} 이상이어야 합니다 (입력값: {_fmt(value)}).")
+    if max is not None and value > max:
+        raise ValueError(f"'{label}'은(는) {_fmt(max)} 이하여야 합니다 (입력값: {_fmt(value)}).")
+    return value
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _parse_control(control: dict, raw: Any) -> Any:
+    kind = control["kind"]
+    if kind in ("number", "slider"):
+        value = parse_number(raw, control["label"], integer=control["integer"],
+                             min=control["min"], max=control["max"])
+        return value
+    if kind == "select":
+        allowed = [value for value, _ in control["options"]]
+        if raw not in allowed:
+            raise ValueError(f"'{control['label']}'에서 목록에 있는 값을 고르세요 (입력값: '{raw}').")
+        return raw
+    if kind == "checkboxes":
+        allowed = [value for value, _ in control["options"]]
+        return [v for v in allowed if v in (raw or [])]
+    if kind == "toggle":
+        return bool(raw)
+    if kind == "matrix":
+        return [[parse_number(cell, f"{control['label']}[{control['row_labels'][i]}, "
+                                    f"{control['col_labels'][j]}]")
+                 for j, cell in enumerate(row)] for i, row in enumerate(raw)]
+    if kind == "records":
+        return [_parse_record(control, i, row) for i, row in enumerate(raw)]
+    return raw  # hidden: Python owns its shape
+
+
+def _parse_record(control: dict, index: int, row: dict) -> dict:
+    parsed = {}
+    for field in control["fields"]:
+        labelled = dict(field, label=f"{index + 1}번째 줄의 '{field['label']}'")
+        parsed[field["name"]] = _parse_control(labelled, row.get(field["name"], field["default"]))
+    return parsed
+
+
+# ---------------------------------------------------------------------------------------------
+# The registry and the two entry points the JS host calls.
+# ---------------------------------------------------------------------------------------------
+
+_REGISTRY: dict[str, dict] | None = None
+
+
+def registry() -> dict[str, dict]:
+    """All widgets of all ``demos`` modules, by id (imported once, lazily)."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        import demos
+        found: dict[str, dict] = {}
+        for info in pkgutil.iter_modules(demos.__path__):
+            module = importlib.import_module(f"demos.{info.name}")
+            for widget_id, spec in getattr(module, "WIDGETS", {}).items():
+                if widget_id in found:
+                    raise RuntimeError(f"duplicate widget id {widget_id!r}")
+                found[widget_id] = spec
+        _REGISTRY = found
+    return _REGISTRY
+
+
+def _spec(widget_id: str) -> dict:
+    try:
+        return registry()[widget_id]
+    except KeyError:
+        raise ValueError(f"'{widget_id}'라는 데모가 없습니다.") from None
+
+
+def describe(widget_id: str) -> dict:
+    """The JSON part of a widget's spec (title, description, controls) for the host."""
+    spec = _spec(widget_id)
+    return {"id": widget_id, "title": spec["title"], "description": spec["description"],
+            "controls": spec["controls"]}
+
+
+def defaults(widget_id: str) -> dict:
+    """Raw default state ``{control name: raw value}`` (buttons have none)."""
+    return {c["name"]: c["default"] for c in _spec(widget_id)["controls"] if c["kind"] != "button"}
+
+
+def parse_state(widget_id: str, state: dict) -> dict:
+    """Raw state -> parsed values; raises ValueError with a Korean message on the first bad input."""
+    values = {}
+    for control in _spec(widget_id)["controls"]:
+        if control["kind"] == "button":
+            continue
+        values[control["name"]] = _parse_control(control, state.get(control["name"],
+                                                                    control["default"]))
+    return values
+
+
+def update(widget_id: str, state: dict | None = None, event: dict | None = None) -> dict:
+    """Apply ``event`` (if any) and render. Bad input returns ``ok=False`` with a Korean message and
+    the state unchanged, so the reader can fix it; the previous picture stays on screen."""
+    spec = _spec(widget_id)
+    state = {**defaults(widget_id), **(state or {})}
+    try:
+        values = parse_state(widget_id, state)
+        if event is not None and spec["on_event"] is not None:
+            changes = spec["on_event"](values, event) or {}
+            state = {**state, **changes}
+            values = parse_state(widget_id, state)
+        outputs = spec["render"](**values)
+    except (ValueError, TypeError, ZeroDivisionError, OverflowError, FloatingPointError) as error:
+        return {"ok": False, "state": state, "message": str(error)}
+    return {"ok": True, "state": state, "outputs": outputs}
