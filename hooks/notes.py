@@ -1,0 +1,1 @@
+"""MkDocs hook: notes/ -> lecture pages (placeholder until implemented)."""

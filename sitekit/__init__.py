@@ -1,0 +1,1 @@
+"""Build-time tooling for the site (never shipped to the browser)."""

@@ -1,0 +1,114 @@
+"""Shared fixtures: the real site built once, served on 127.0.0.1, and driven in Debian's Chromium.
+
+Browser tests use the ``page`` fixture. It records every request and console message; when the test
+ends it fails if a request left 127.0.0.1 or the page logged an error (``page.allow_console_errors``
+lists substrings a test expects, e.g. a deliberately failing runtime).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYODIDE_DIR = Path(os.environ.get("PYODIDE_DIR", ROOT.parent / "shared" / "pyodide" / "0.27.7"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def build_env(**extra: str) -> dict:
+    """Environment for ``mkdocs build`` in tests: the local Pyodide copy, no MkDocs 2 notice."""
+    env = dict(os.environ, PYODIDE_DIR=str(PYODIDE_DIR), NO_MKDOCS_2_WARNING="1")
+    env.update(extra)
+    return env
+
+
+def mkdocs_build(site_dir: Path, **extra_env: str) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build --strict`` into ``site_dir``; returns the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=ROOT, env=build_env(**extra_env), capture_output=True, text=True, timeout=600,
+    )
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory) -> Path:
+    """The site built once per test session with the self-hosted Pyodide runtime."""
+    out = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep pytest output readable
+        pass
+
+
+def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` on an ephemeral 127.0.0.1 port in a daemon thread."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir) -> str:
+    server, url = serve(site_dir)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def is_local(url: str) -> bool:
+    parsed = urlparse(url)
+    return parsed.scheme in ("data", "blob", "about") or parsed.hostname == "127.0.0.1"
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh page (own context, so a cold cache) that guards against outside requests and errors."""
+    viewport = getattr(request, "param", None) or {"width": 1280, "height": 900}
+    context = browser.new_context(viewport=viewport, locale="ko-KR")
+    page = context.new_page()
+    page.requests = []
+    page.outside_requests = []
+    page.console_errors = []
+    page.allow_console_errors = []
+
+    def on_request(req):
+        page.requests.append(req.url)
+        if not is_local(req.url):
+            page.outside_requests.append(req.url)
+
+    page.on("request", on_request)
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.console_errors.append(f"pageerror: {exc}"))
+    # Requests that leave 127.0.0.1 are aborted (so nothing leaks) and reported.
+    context.route(lambda url: not is_local(url), lambda route: route.abort())
+    yield page
+    context.close()
+    unexpected = [e for e in page.console_errors
+                  if not any(allowed in e for allowed in page.allow_console_errors)]
+    assert not page.outside_requests, f"requests left 127.0.0.1: {page.outside_requests}"
+    assert not unexpected, f"console errors: {unexpected}"
