@@ -1,1 +1,95 @@
-"""MkDocs hook: the Pyodide runtime, the demos wheel and the widget host (placeholder)."""
+"""MkDocs hook: serve the Pyodide runtime, the ``demos`` wheel and the front-end libraries.
+
+* Self-hosted when a local runtime copy exists (``PYODIDE_DIR`` or the ``build.py fetch-pyodide``
+  cache): its files are checked against pinned sha256 values and served under ``pyodide/``, so the
+  site makes no request outside its own origin. Otherwise the worker loads the official CDN.
+* Always: ``pyodide/pyodide-lock.json`` (the official lock plus the ``demos`` wheel) and the wheel
+  itself, rebuilt from ``demos/`` on every build, so ``mkdocs serve`` picks up edits in ``demos/``.
+* Plotly.js from the ``plotly`` package and KaTeX from ``node_modules`` (npm, package-lock.json),
+  never pasted into the repository; ``assets/cs231n/config.js`` tells the browser where all this is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import plotly
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # make `sitekit` importable when mkdocs runs from anywhere
+
+from sitekit import demos_wheel, pyodide_files  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.runtime")
+WHEEL_CACHE = ROOT / ".cache" / "demos-wheel"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
+VENDOR = "assets/vendor"
+
+_state: dict = {}
+
+
+def on_config(config):
+    runtime_dir = pyodide_files.local_runtime_dir()
+    runtime_files = pyodide_files.verify(runtime_dir) if runtime_dir else {}
+    wheel = demos_wheel.build_wheel(WHEEL_CACHE)
+    # Without a local copy the official lock comes from the npm package pyodide@0.27.7 (package-lock.json).
+    official_lock = runtime_files.get("pyodide-lock.json") or pyodide_files.npm_lock()
+    _state.update(runtime_files=runtime_files, wheel=wheel,
+                  lock=demos_wheel.site_lock(official_lock, wheel))
+    log.info("Pyodide %s: %s", pyodide_files.VERSION,
+             f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.CDN_URL}")
+    for script in ("assets/cs231n/config.js", "assets/cs231n/boot.js"):
+        if script not in config.extra_javascript:
+            config.extra_javascript.append(script)
+    if "assets/cs231n/host.css" not in config.extra_css:
+        config.extra_css.append("assets/cs231n/host.css")
+    return config
+
+
+def _runtime_config() -> dict:
+    self_hosted = bool(_state["runtime_files"])
+    return {
+        "version": pyodide_files.VERSION,
+        "selfHosted": self_hosted,
+        "indexURL": "pyodide/" if self_hosted else pyodide_files.CDN_URL,
+        "lockURL": "pyodide/pyodide-lock.json",
+        "siteWheels": ["demos"],
+        "plotly": f"{VENDOR}/plotly-{plotly.__version__}.min.js",
+        "katex": f"{VENDOR}/katex/katex.min.js",
+        "katexCSS": f"{VENDOR}/katex/katex.min.css",
+    }
+
+
+def on_files(files: Files, config) -> Files:
+    def add(uri: str, *, path: Path | None = None, content: str | None = None) -> None:
+        if path is not None:
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        else:
+            files.append(File.generated(config, uri, content=content))
+
+    for name, path in _state["runtime_files"].items():
+        if name != "pyodide-lock.json":
+            add(f"pyodide/{name}", path=path)
+    add("pyodide/pyodide-lock.json", content=_state["lock"])
+    add(f"pyodide/{_state['wheel'].name}", path=_state["wheel"])
+    add(_runtime_config()["plotly"], path=PLOTLY_JS)
+    if KATEX_DIST.is_dir():
+        for path in sorted(KATEX_DIST.rglob("*")):
+            if path.is_file() and (path.suffix in (".js", ".css", ".woff2") and "contrib" not in path.parts
+                                   or path.name == "auto-render.min.js"):
+                add(f"{VENDOR}/katex/{path.relative_to(KATEX_DIST).as_posix()}", path=path)
+    else:
+        log.warning("node_modules/katex is missing: run `python3 build.py setup` (npm ci)")
+    add("assets/cs231n/config.js",
+        content=f"window.CS231N_RUNTIME = {json.dumps(_runtime_config(), indent=2)};\n")
+    return files
+
+
+def on_serve(server, config, builder):
+    server.watch(str(ROOT / "demos"))
+    return server

@@ -1,0 +1,68 @@
+"""The one door from JavaScript into ``demos``: call a function by dotted name, answer in JSON.
+
+The browser worker calls ``call_json("demos.conv.summarize", '{"input_shape": [3, 32, 32], ...}')``.
+Results become JSON the way ``window.cs231n.call`` promises: arrays -> nested lists, tuples -> lists,
+NumPy scalars -> numbers, dict keys -> strings, NaN / infinity -> ``null``.
+
+Errors come back as ``{"error": message, "kind": ...}`` instead of a traceback: a ValueError or
+TypeError carries the demo's own Korean message; anything else gets a short Korean message naming
+the exception type (the worker logs the traceback to the console for developers).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import math
+import traceback
+from typing import Any
+
+__all__ = ["to_jsonable", "resolve", "call", "call_json"]
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert a result to plain JSON types (see the module docstring)."""
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [to_jsonable(v) for v in obj]
+    if hasattr(obj, "tolist"):  # NumPy arrays and scalars
+        return to_jsonable(obj.tolist())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    raise TypeError(f"JSON으로 바꿀 수 없는 결과입니다: {type(obj).__name__}")
+
+
+def resolve(name: str):
+    """``"demos.conv.summarize"`` -> the function; only names under ``demos.`` are allowed."""
+    parts = name.split(".")
+    if len(parts) < 3 or parts[0] != "demos" or any(not p.isidentifier() or p.startswith("_")
+                                                    for p in parts[1:]):
+        raise ValueError(f"호출할 수 없는 이름입니다: '{name}' (demos.<모듈>.<함수> 형식이어야 합니다)")
+    try:
+        module = importlib.import_module(".".join(parts[:-1]))
+    except ModuleNotFoundError:
+        raise ValueError(f"'{'.'.join(parts[:-1])}' 모듈을 찾을 수 없습니다.") from None
+    function = getattr(module, parts[-1], None)
+    if not callable(function):
+        raise ValueError(f"'{name}' 함수를 찾을 수 없습니다.")
+    return function
+
+
+def call(name: str, kwargs: dict | None = None) -> Any:
+    """Call ``name(**kwargs)`` and return the JSON-ready result."""
+    return to_jsonable(resolve(name)(**(kwargs or {})))
+
+
+def call_json(name: str, kwargs_json: str) -> str:
+    """``call`` with JSON in and out; never raises: errors become ``{"error": ..., "kind": ...}``."""
+    try:
+        result = {"ok": call(name, json.loads(kwargs_json or "{}"))}
+    except (ValueError, TypeError) as error:
+        result = {"error": str(error), "kind": type(error).__name__}
+    except Exception as error:  # a bug, not bad input: short message here, details in the console
+        result = {"error": f"데모 코드에서 예기치 않은 오류가 발생했습니다 ({type(error).__name__}).",
+                  "kind": type(error).__name__, "detail": traceback.format_exc()}
+    return json.dumps(result, ensure_ascii=False, allow_nan=False)

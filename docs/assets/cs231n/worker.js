@@ -1,0 +1,79 @@
+// The Pyodide worker: one per tab, started by host.js. All Python runs here, never on the main thread.
+//
+// Messages in:  {type: "init", config}            config: {indexURL, lockURL, siteWheels: [names]}
+//               {type: "call", id, name, kwargs}    kwargs: a JSON string
+// Messages out: {type: "progress", stage, step, total, label}
+//               {type: "ready", seconds} | {type: "init-error", message, detail}
+//               {type: "result", id, json}           json: demos.bridge.call_json's answer
+
+"use strict";
+
+let pyodide = null;
+let callJson = null;
+
+function progress(step, stage, label) {
+  self.postMessage({ type: "progress", stage, step, total: 3, label });
+}
+
+// The site's pyodide-lock.json lists the official packages (relative to the runtime's indexURL) and the
+// site's own wheels (relative to the lock itself). Make every file name absolute so the same lock works
+// whether the runtime is self-hosted or comes from the official CDN.
+async function absoluteLock(config) {
+  const response = await fetch(config.lockURL, { cache: "no-cache" });
+  if (!response.ok) throw new Error(`pyodide-lock.json: HTTP ${response.status}`);
+  const lock = await response.json();
+  for (const [name, entry] of Object.entries(lock.packages)) {
+    const base = config.siteWheels.includes(name) ? config.lockURL : config.indexURL;
+    entry.file_name = new URL(entry.file_name, base).href;
+  }
+  const blob = new Blob([JSON.stringify(lock)], { type: "application/json" });
+  return URL.createObjectURL(blob);
+}
+
+async function init(config) {
+  const started = performance.now();
+  progress(1, "runtime", "Python 런타임(Pyodide) 내려받는 중");
+  importScripts(new URL("pyodide.js", config.indexURL).href);
+  const lockFileURL = await absoluteLock(config);
+  pyodide = await loadPyodide({ indexURL: config.indexURL, lockFileURL, stdout: () => {}, stderr: () => {} });
+
+  progress(2, "numpy", "NumPy와 데모 코드 내려받는 중");
+  const failures = [];
+  await pyodide.loadPackage(["demos"], {
+    messageCallback: () => {},
+    errorCallback: (message) => failures.push(message),
+  });
+  if (failures.length || !pyodide.loadedPackages.demos || !pyodide.loadedPackages.numpy) {
+    throw new Error(failures.join("\n") || "demos/numpy 패키지를 불러오지 못했습니다");
+  }
+
+  progress(3, "demos", "데모 준비 중");
+  pyodide.runPython("import demos.widget, demos.bridge; demos.widget.registry()");
+  callJson = pyodide.pyimport("demos.bridge").call_json;
+  return (performance.now() - started) / 1000;
+}
+
+let initPromise = null;
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  if (message.type === "init") {
+    initPromise = init(message.config);
+    try {
+      const seconds = await initPromise;
+      self.postMessage({ type: "ready", seconds });
+    } catch (error) {
+      self.postMessage({ type: "init-error", message: String(error && error.message || error),
+                         detail: String(error && error.stack || "") });
+    }
+  } else if (message.type === "call") {
+    let json;
+    try {
+      await initPromise;
+      json = callJson(message.name, message.kwargs);
+    } catch (error) {
+      json = JSON.stringify({ error: "Python 런타임이 준비되지 않았습니다.", detail: String(error) });
+    }
+    self.postMessage({ type: "result", id: message.id, json });
+  }
+};
