@@ -1,0 +1,92 @@
+"""The runtime files in the built site: self-hosted and verified, or the official CDN."""
+
+import json
+import shutil
+import zipfile
+
+import pytest
+
+from conftest import PYODIDE_DIR, ROOT, mkdocs_build
+from sitekit import demos_wheel, pyodide_files
+
+
+def runtime_config(site_dir) -> dict:
+    text = (site_dir / "assets" / "cs231n" / "config.js").read_text()
+    return json.loads(text[text.index("{"): text.rindex("}") + 1])
+
+
+def test_self_hosted_site_serves_every_runtime_file_byte_for_byte(site_dir):
+    config = runtime_config(site_dir)
+    assert config["selfHosted"] is True and config["indexURL"] == "pyodide/"
+    for name, digest in pyodide_files.expected_files(PYODIDE_DIR).items():
+        served = site_dir / "pyodide" / name
+        if name == "pyodide-lock.json":
+            continue  # replaced by the site's own lock, checked below
+        assert pyodide_files.sha256_of(served) == digest, name
+
+
+def test_site_lock_adds_demos_wheel_with_its_real_hash_and_numpy_dependency(site_dir):
+    lock = json.loads((site_dir / "pyodide" / "pyodide-lock.json").read_text())
+    official = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text())
+    assert lock["info"] == official["info"]
+    assert lock["packages"]["numpy"] == {**official["packages"]["numpy"], **lock["packages"]["numpy"]}
+    assert lock["packages"]["numpy"]["sha256"] == official["packages"]["numpy"]["sha256"]
+    demos = lock["packages"]["demos"]
+    assert demos["depends"] == ["numpy"] and demos["imports"] == ["demos"]
+    wheel = site_dir / "pyodide" / demos["file_name"]
+    assert pyodide_files.sha256_of(wheel) == demos["sha256"]
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "demos/widget.py" in names and "demos/bridge.py" in names
+    assert not any("__pycache__" in n for n in names)
+
+
+def test_wheel_name_changes_with_the_sources(tmp_path):
+    package = tmp_path / "demos"
+    package.mkdir()
+    (package / "__init__.py").write_text("x = 1\n")
+    first = demos_wheel.build_wheel(tmp_path / "out", package)
+    assert demos_wheel.build_wheel(tmp_path / "out", package) == first  # same sources, same wheel
+    (package / "__init__.py").write_text("x = 2\n")
+    second = demos_wheel.build_wheel(tmp_path / "out", package)
+    assert second.name != first.name and second.name.startswith("demos-1.0+")
+
+
+def test_plotly_and_katex_are_self_hosted(site_dir):
+    config = runtime_config(site_dir)
+    assert (site_dir / config["plotly"]).stat().st_size > 1_000_000
+    assert (site_dir / config["katex"]).is_file() and (site_dir / config["katexCSS"]).is_file()
+
+
+def test_without_a_local_copy_the_site_uses_the_pinned_cdn(tmp_path, monkeypatch):
+    cache = ROOT / ".cache" / "pyodide"
+    if cache.exists():
+        pytest.skip("a local fetch-pyodide cache exists; the CDN fallback is not used then")
+    result = mkdocs_build(tmp_path / "site", PYODIDE_DIR="")
+    assert result.returncode == 0, result.stderr
+    config = runtime_config(tmp_path / "site")
+    assert config["selfHosted"] is False
+    assert config["indexURL"] == "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"
+    assert not (tmp_path / "site" / "pyodide" / "pyodide.asm.wasm").exists()
+    lock = json.loads((tmp_path / "site" / "pyodide" / "pyodide-lock.json").read_text())
+    assert "demos" in lock["packages"] and "numpy" in lock["packages"]
+
+
+def test_a_tampered_runtime_copy_fails_the_build(tmp_path):
+    copy = tmp_path / "pyodide"
+    shutil.copytree(PYODIDE_DIR, copy)
+    (copy / "python_stdlib.zip").chmod(0o644)
+    with (copy / "python_stdlib.zip").open("r+b") as f:
+        f.seek(100)
+        f.write(b"\x00tampered")
+    result = mkdocs_build(tmp_path / "site", PYODIDE_DIR=str(copy))
+    assert result.returncode != 0
+    assert "sha256 mismatch" in result.stdout + result.stderr
+
+
+def test_a_missing_runtime_file_fails_the_build(tmp_path):
+    copy = tmp_path / "pyodide"
+    shutil.copytree(PYODIDE_DIR, copy)
+    (copy / "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl").unlink()
+    result = mkdocs_build(tmp_path / "site", PYODIDE_DIR=str(copy))
+    assert result.returncode != 0
+    assert "missing" in result.stdout + result.stderr

@@ -1,0 +1,84 @@
+"""The widget framework and the JS bridge under CPython: parsing, JSON conversion, error handling."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from demos import bridge, widget
+
+
+@pytest.mark.parametrize("raw, expected", [("3", 3), (" 1e-3 ", 0.001), ("2.0", 2.0), ("-0.5", -0.5),
+                                           ("1,000", 1000)])
+def test_parse_number_accepts_what_people_type(raw, expected):
+    assert widget.parse_number(raw, "값") == expected
+
+
+@pytest.mark.parametrize("raw, kwargs, fragment", [
+    ("", {}, "비어 있습니다"),
+    ("abc", {}, "숫자를 입력하세요"),
+    ("nan", {}, "유한한 숫자"),
+    ("inf", {}, "유한한 숫자"),
+    ("2.5", {"integer": True}, "정수"),
+    ("0", {"min": 1}, "1 이상"),
+    ("11", {"max": 10}, "10 이하"),
+])
+def test_parse_number_rejects_in_korean_naming_the_field(raw, kwargs, fragment):
+    with pytest.raises(ValueError) as info:
+        widget.parse_number(raw, "커널 크기", **kwargs)
+    assert fragment in str(info.value)
+    assert "커널 크기" in str(info.value)
+
+
+def test_integer_result_is_int_not_float():
+    value = widget.parse_number("4.0", "k", integer=True)
+    assert value == 4 and isinstance(value, int)
+
+
+def test_to_jsonable_matches_the_js_contract():
+    result = bridge.to_jsonable({"a": np.arange(4).reshape(2, 2), 1: (np.float64(0.5), np.int64(3)),
+                                 "bad": [math.nan, -math.inf], "b": np.bool_(True)})
+    assert result == {"a": [[0, 1], [2, 3]], "1": [0.5, 3], "bad": [None, None], "b": True}
+    assert type(result["1"][1]) is int
+    json.dumps(result, allow_nan=False)  # strictly valid JSON
+
+
+def test_call_json_returns_result_or_korean_error_never_a_traceback():
+    ok = json.loads(bridge.call_json("demos.widget.parse_number", '{"raw": "7", "label": "x"}'))
+    assert ok == {"ok": 7.0}
+    bad = json.loads(bridge.call_json("demos.widget.parse_number", '{"raw": "x7", "label": "학습률"}'))
+    assert bad["kind"] == "ValueError" and "학습률" in bad["error"]
+    assert "Traceback" not in bad["error"]
+
+
+@pytest.mark.parametrize("name", ["os.system", "demos", "demos.widget._spec", "demos.nope.f",
+                                  "demos.widget.nope", "demos..x"])
+def test_only_public_demos_functions_can_be_called(name):
+    answer = json.loads(bridge.call_json(name, "{}"))
+    assert "error" in answer and answer["kind"] == "ValueError"
+
+
+def test_unexpected_exceptions_become_a_short_korean_message():
+    # bridge.resolve raises AttributeError-free paths; feed a kwargs type the function cannot take
+    answer = json.loads(bridge.call_json("demos.bridge.to_jsonable", '{"obj": {"x": [1, 2]}, "extra": 1}'))
+    assert answer["kind"] == "TypeError"
+    answer = json.loads(bridge.call_json("demos.widget.registry", "{}"))
+    assert "ok" in answer or "error" in answer
+
+
+def test_every_registered_widget_renders_its_defaults():
+    registry = widget.registry()
+    assert registry, "no widget registered"
+    for widget_id in registry:
+        spec = widget.describe(widget_id)
+        assert spec["title"] and spec["controls"] is not None
+        answer = widget.update(widget_id)
+        assert answer["ok"], (widget_id, answer.get("message"))
+        assert answer["outputs"], widget_id
+        json.dumps(bridge.to_jsonable(answer), allow_nan=False)
+
+
+def test_unknown_widget_is_a_korean_value_error():
+    with pytest.raises(ValueError, match="데모가 없습니다"):
+        widget.describe("no-such-demo")
