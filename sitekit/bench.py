@@ -1,0 +1,204 @@
+"""Benchmarks in one real headless Chromium run against the real built site and Pyodide runtime.
+
+    python3 build.py bench [--runs 3] [--changes 50]
+
+Prints tables; never passes or fails. Measured:
+  * raw Pyodide + NumPy load on a bare page (loadPyodide + loadPackage("numpy"), no site code);
+  * navigation -> first demo result on the Lecture 5 page, cold cache (new browser context);
+  * the same for a second demo page reached by Material's instant navigation (runtime already warm);
+  * the longest main-thread task while the runtime loads (PerformanceObserver "longtask");
+  * for every widget in the site: input -> updated output latency over N edits of a numeric control
+    (from the input event to the frame after the new output is drawn), median and p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import CHROMIUM, CHROMIUM_ARGS, mkdocs_build, serve  # noqa: E402
+
+BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare</title>
+<script src="pyodide/pyodide.js"></script>
+<script>
+window.benchResult = (async () => {
+  const t0 = performance.now();
+  const py = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href });
+  const t1 = performance.now();
+  await py.loadPackage("numpy");
+  py.runPython("import numpy");
+  return { pyodide: t1 - t0, numpy: performance.now() - t1, total: performance.now() - t0 };
+})();
+</script>"""
+
+# Recorded in every page before its scripts run: long tasks and the time of each widget update.
+INIT_SCRIPT = """
+window.__bench = { longtasks: [], updates: [] };
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__bench.longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: "longtask", buffered: true });
+} catch (e) {}
+document.addEventListener("cs231n:updated", (e) => {
+  window.__bench.updates.push([performance.now(), e.target.dataset.demo]);
+}, true);
+// Bring the first demo into view as soon as it exists, as a reader jumping to it would.
+document.addEventListener("DOMContentLoaded", () => {
+  const demo = document.querySelector(".cs231n-demo");
+  if (demo) demo.scrollIntoView({ block: "center" });
+});
+"""
+
+LATENCY_JS = """
+async ([widgetId, changes]) => {
+  const root = document.querySelector(`.cs231n-demo[data-demo="${widgetId}"]`);
+  root.scrollIntoView({ block: "center" });
+  await window.cs231n.ready();
+  await root.cs231nWidget.activate();
+  const input = root.querySelector('input[type="text"][data-control], input[type="range"][data-control]');
+  if (!input) return null;
+  const original = input.value;
+  const values = input.type === "range" ? [input.min, input.max].map(Number)
+                                       : [Number(original), Number(original) + 1];
+  const times = [];
+  for (let i = 0; i < changes; i++) {
+    const updated = new Promise((resolve) => root.addEventListener("cs231n:updated", resolve, { once: true }));
+    const t0 = performance.now();
+    input.value = String(input.type === "range" ? values[0] + (values[1] - values[0]) * ((i % 5) + 1) / 6
+                                                : values[i % 2]);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    await updated;
+    await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    times.push(performance.now() - t0);
+  }
+  return { control: input.dataset.control, times, ok: root.dataset.ok };
+}
+"""
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def demo_pages(site_dir: Path) -> dict[str, str]:
+    """``{widget id: page path}`` found in the built HTML."""
+    found = {}
+    for html in sorted(site_dir.rglob("index.html")):
+        for widget_id in re.findall(r'class="cs231n-demo"[^>]*data-demo="([^"]+)"', html.read_text()):
+            found.setdefault(widget_id, "/" + html.parent.relative_to(site_dir).as_posix().strip(".") + "/")
+    return {k: v.replace("//", "/") for k, v in found.items()}
+
+
+def first_update_ms(page, after: float = 0.0, timeout_s: float = 60) -> float | None:
+    deadline = time.time() + timeout_s
+    while time.time() < deadline:
+        updates = page.evaluate("window.__bench ? window.__bench.updates : []")
+        later = [t for t, _ in updates if t > after]
+        if later:
+            return later[0]
+        time.sleep(0.02)
+    return None
+
+
+def table(title: str, header: list[str], rows: list[list]) -> None:
+    print(f"\n{title}")
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    print("  " + " | ".join(str(h).ljust(w) for h, w in zip(header, widths)))
+    print("  " + "-+-".join("-" * w for w in widths))
+    for row in rows:
+        print("  " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="build.py bench")
+    parser.add_argument("--runs", type=int, default=3, help="cold-load repetitions")
+    parser.add_argument("--changes", type=int, default=50, help="edits per widget for latency")
+    args = parser.parse_args(argv)
+
+    from playwright.sync_api import sync_playwright
+
+    site_dir = Path(tempfile.mkdtemp(prefix="cs231n-bench-"))
+    result = mkdocs_build(site_dir)
+    if result.returncode != 0:
+        sys.exit(result.stdout + result.stderr)
+    (site_dir / "bench-bare.html").write_text(BARE_PAGE)
+    pages = demo_pages(site_dir)
+    server, url = serve(site_dir)
+    first_page = pages.get("conv-layer", next(iter(pages.values()), None))
+    print(f"site: {url}  (Pyodide self-hosted, cold cache = new browser context per run)")
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+        raw, first, second, longest = [], [], [], []
+        for _ in range(args.runs):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.goto(url + "/bench-bare.html")
+            raw.append(page.evaluate("window.benchResult"))
+            context.close()
+
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_init_script(INIT_SCRIPT)
+            page = context.new_page()
+            page.goto(url + first_page)
+            t_first = first_update_ms(page)
+            first.append(t_first)
+            tasks = page.evaluate("window.__bench.longtasks")
+            longest.append(max((d for s, d in tasks if s <= t_first), default=0.0))
+            # A second demo page through instant navigation: click its link in the navigation.
+            other = next((path for wid, path in pages.items() if path != first_page), None)
+            if other:
+                t_click = page.evaluate("performance.now()")
+                link = page.locator(f'a[href$="{other.strip("/").split("/")[-1]}/"]').first
+                link.click()
+                page.wait_for_function("document.querySelector('.cs231n-demo')")
+                page.evaluate("document.querySelector('.cs231n-demo').scrollIntoView({block: 'center'})")
+                t_second = first_update_ms(page, after=t_click)
+                second.append(None if t_second is None else t_second - t_click)
+            context.close()
+
+        raw_total = statistics.median(r["total"] for r in raw)
+        first_ms = statistics.median(first)
+        table("Loading (median of runs, ms)", ["measure", "median", "min", "max", "vs raw load"], [
+            ["raw Pyodide load (loadPyodide)", *[round(f(r["pyodide"] for r in raw)) for f in (statistics.median, min, max)], ""],
+            ["raw NumPy load (loadPackage)", *[round(f(r["numpy"] for r in raw)) for f in (statistics.median, min, max)], ""],
+            ["raw Pyodide + NumPy", round(raw_total), round(min(r["total"] for r in raw)), round(max(r["total"] for r in raw)), "1.00x"],
+            [f"first demo result {first_page} (cold)", round(first_ms), round(min(first)), round(max(first)), f"{first_ms / raw_total:.2f}x"],
+            ["second demo page via instant nav", *([round(statistics.median(second)), round(min(second)), round(max(second)),
+              f"{statistics.median(second) / raw_total:.2f}x"] if second and None not in second else ["-", "-", "-", "-"])],
+            ["longest main-thread task while loading", round(statistics.median(longest)), round(min(longest)), round(max(longest)), ""],
+        ])
+
+        rows = []
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        context.add_init_script(INIT_SCRIPT)
+        page = context.new_page()
+        for widget_id, path in sorted(pages.items()):
+            page.goto(url + path)
+            measured = page.evaluate(LATENCY_JS, [widget_id, args.changes])
+            if not measured:
+                rows.append([widget_id, path, "-", "-", "-", "-"])
+                continue
+            times = measured["times"]
+            rows.append([widget_id, measured["control"], len(times), round(statistics.median(times), 1),
+                         round(percentile(times, 95), 1), round(max(times), 1)])
+        context.close()
+        table(f"Input -> updated output latency (ms, {args.changes} edits each)",
+              ["widget", "control", "n", "median", "p95", "max"], rows)
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

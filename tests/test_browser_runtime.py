@@ -1,0 +1,206 @@
+"""The in-browser runtime in real Chromium with the real Pyodide 0.27.7 from ../shared/pyodide/0.27.7.
+
+Covers the runtime issue: the JS entry point equals CPython, widgets follow idle -> loading -> ready,
+bad input is explained in Korean, load failures offer a retry, Pyodide loads once per tab across
+instant navigation, and pages without demos download nothing of the runtime.
+"""
+
+import pytest
+
+from demos import bridge
+
+LECTURE_5 = "/lectures/lecture-05/"
+LECTURE_6 = "/lectures/lecture-06/"
+NO_DEMO_PAGE = "/lectures/lecture-01/"
+LAYER = '.cs231n-demo[data-demo="conv-layer"]'
+
+# Records every data-state a widget root takes, from the first one.
+STATE_RECORDER = """
+window.__states = {};
+new MutationObserver((mutations) => {
+  for (const m of mutations) {
+    const id = m.target.dataset && m.target.dataset.demo;
+    if (!id || m.attributeName !== 'data-state') continue;
+    const seen = (window.__states[id] ||= []);
+    if (seen[seen.length - 1] !== m.target.dataset.state) seen.push(m.target.dataset.state);
+  }
+}).observe(document, { attributes: true, subtree: true, attributeFilter: ['data-state'] });
+"""
+
+
+def runtime_requests(page) -> list[str]:
+    return [u for u in page.requests if "/pyodide/" in u or "plotly" in u or "/host.js" in u
+            or "worker.js" in u]
+
+
+def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 90_000) -> None:
+    page.wait_for_function(
+        "([sel, n]) => { const r = document.querySelector(sel); return r && Number(r.dataset.updates || 0) >= n; }",
+        arg=[selector, at_least], timeout=timeout)
+
+
+def updates(page, selector: str) -> int:
+    return int(page.get_attribute(selector, "data-updates") or 0)
+
+
+def edit(page, selector: str, control: str, value: str) -> None:
+    """Type into a control and wait until the widget has redrawn once more."""
+    before = updates(page, selector)
+    page.fill(f'{selector} [data-control="{control}"]', value)
+    wait_updated(page, selector, before + 1)
+    # the host coalesces edits made while an update runs: wait until it is idle
+    page.wait_for_function("(sel) => !document.querySelector(sel).cs231nWidget.busy", arg=selector)
+
+
+def stats_text(page, selector: str) -> str:
+    return page.inner_text(f"{selector} .cs231n-stats")
+
+
+CALLS = [
+    ("demos.conv.conv_output_size", {"size": 227, "kernel": 11, "stride": 4}),
+    ("demos.conv.conv_output_size", {"size": 224, "kernel": 11, "stride": 4, "mode": "floor"}),
+    ("demos.conv.conv_output_size", {"size": 5, "kernel": 2, "stride": 2, "mode": "ceil"}),
+    ("demos.conv.summarize", {"input_shape": [3, 227, 227], "layers": [
+        {"type": "conv", "out_channels": 96, "kernel": 11, "stride": 4, "padding": 0, "dilation": 1,
+         "groups": 1, "bias": True},
+        {"type": "pool", "kernel": 3, "stride": 2, "padding": 0, "ceil_mode": False},
+        {"type": "conv", "out_channels": 256, "kernel": 5, "stride": 1, "padding": 2, "dilation": 1,
+         "groups": 2, "bias": True}]}),
+]
+
+
+def test_call_returns_exactly_what_cpython_returns(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    got = page.evaluate("""async (calls) => {
+        await window.cs231n.ready();
+        const out = [];
+        for (const [name, kwargs] of calls) out.push(await window.cs231n.call(name, kwargs));
+        return out;
+    }""", [list(c) for c in CALLS])
+    assert got == [bridge.call(name, kwargs) for name, kwargs in CALLS]
+
+
+def test_python_error_rejects_with_the_korean_message_not_a_traceback(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    message = page.evaluate("""async () => {
+        try { await window.cs231n.call('demos.conv.conv_output_size', {size: 10, kernel: 3, stride: 2}); }
+        catch (e) { return e.message; }
+        return 'no error';
+    }""")
+    assert "정수" in message and "Traceback" not in message
+
+
+def test_widget_goes_idle_loading_ready_and_typing_updates_the_output(page, site_url):
+    page.add_init_script(STATE_RECORDER)
+    page.goto(site_url + LECTURE_5)
+    page.wait_for_selector(f"{LAYER}[data-state]")
+    page.locator(LAYER).scroll_into_view_if_needed()
+    wait_updated(page, LAYER)
+    states = page.evaluate("window.__states['conv-layer']")
+    assert states[0] == "idle" and states[-1] == "ready" and "loading" in states
+    assert states.index("loading") < states.index("ready")
+
+    edit(page, LAYER, "H", "227")
+    edit(page, LAYER, "W", "227")
+    edit(page, LAYER, "padding", "0")
+    edit(page, LAYER, "stride", "4")
+    edit(page, LAYER, "kernel", "11")
+    edit(page, LAYER, "filters", "96")
+    assert "96 × 55 × 55" in stats_text(page, LAYER)
+    assert page.locator(f"{LAYER} .cs231n-message").is_hidden()
+
+
+def test_invalid_input_is_explained_in_korean_and_the_widget_keeps_working(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    page.locator(LAYER).scroll_into_view_if_needed()
+    wait_updated(page, LAYER)
+    for bad in ["abc", "0", "2.5", ""]:
+        edit(page, LAYER, "kernel", bad)
+        message = page.inner_text(f"{LAYER} .cs231n-message")
+        assert "커널" in message, (bad, message)
+        assert page.get_attribute(LAYER, "data-state") == "ready"
+    edit(page, LAYER, "kernel", "3")
+    assert page.locator(f"{LAYER} .cs231n-message").is_hidden()
+    edit(page, LAYER, "H", "224")
+    edit(page, LAYER, "W", "224")
+    edit(page, LAYER, "stride", "4")
+    edit(page, LAYER, "padding", "0")
+    edit(page, LAYER, "kernel", "11")
+    assert "54.25" in page.inner_text(f"{LAYER} .cs231n-message")  # AlexNet at 224, strict rule
+
+
+def test_runtime_loads_once_across_instant_navigation_and_widgets_mount_without_reload(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    page.locator(LAYER).scroll_into_view_if_needed()
+    wait_updated(page, LAYER)
+    page.evaluate("window.__sameDocument = true")
+
+    page.click(f'a[href$="lecture-06/"]')
+    page.wait_for_url("**" + LECTURE_6)
+    other = '.cs231n-demo[data-demo="conv-3x3-vs-7x7"]'
+    page.wait_for_selector(other)
+    page.locator(other).scroll_into_view_if_needed()
+    wait_updated(page, other)
+    page.go_back()
+    page.wait_for_url("**" + LECTURE_5)
+    page.locator(LAYER).scroll_into_view_if_needed()
+    wait_updated(page, LAYER)
+
+    assert page.evaluate("window.__sameDocument") is True, "instant navigation reloaded the page"
+    wasm = [u for u in page.requests if u.endswith("/pyodide.asm.wasm")]
+    numpy = [u for u in page.requests if "numpy-2.0.2" in u]
+    assert len(wasm) == 1 and len(numpy) == 1
+    assert page.evaluate("window.cs231n.runtime.stats.starts") == 1
+
+
+def test_a_page_without_demos_requests_no_runtime_file(page, site_url):
+    page.goto(site_url + NO_DEMO_PAGE)
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("typeof window.cs231n.call") == "function"
+    assert runtime_requests(page) == []
+
+
+@pytest.mark.parametrize("broken, fault", [
+    ("**/pyodide/pyodide.asm.wasm", "missing"),
+    ("**/pyodide/numpy-2.0.2-*.whl", "tampered"),
+])
+def test_load_failure_says_so_in_korean_offers_retry_and_keeps_the_page(page, site_url, broken, fault):
+    page.allow_console_errors = ["Failed to load resource", "integrity", "SRI", "sha256", "numpy",
+                                 "404", "Pyodide", "wasm", "pyodide"]
+
+    def fail(route):
+        if fault == "missing":
+            route.fulfill(status=404, body="not found")
+        else:
+            response = route.fetch()
+            route.fulfill(response=response, body=response.body()[:-100] + b"\0" * 100)
+
+    page.route(broken, fail)
+    page.goto(site_url + LECTURE_5)
+    article_before = page.inner_text("article h1")
+    page.locator(LAYER).scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelector('{LAYER}').dataset.state === 'error'", timeout=90_000)
+    status = page.inner_text(f"{LAYER} .cs231n-status")
+    assert "불러오지 못했습니다" in status and "다시 시도" in status
+    assert page.inner_text("article h1") == article_before
+
+    page.unroute(broken)
+    page.click(f"{LAYER} [data-retry]")
+    wait_updated(page, LAYER)
+    assert page.get_attribute(LAYER, "data-state") == "ready"
+    assert page.inner_text(f"{LAYER} .cs231n-stats")
+
+
+def test_restart_stops_pending_calls_and_the_next_call_works(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    outcome = page.evaluate("""async () => {
+        await window.cs231n.ready();
+        const pending = window.cs231n.call('demos.conv.conv_output_size', {size: 7, kernel: 3});
+        const restarted = window.cs231n.restart();
+        let message = null;
+        try { await pending; } catch (e) { message = e.message; }
+        await restarted;
+        const after = await window.cs231n.call('demos.conv.conv_output_size', {size: 7, kernel: 3});
+        return { message, after, starts: window.cs231n.runtime.stats.starts };
+    }""")
+    assert outcome == {"message": "계산을 중지했습니다.", "after": 5, "starts": 2}
