@@ -164,7 +164,7 @@ def _axis(size: int, kernel: int, stride: int, padding: int, dilation: int, ceil
     out = conv_output_size(size, kernel, stride, padding, dilation, "ceil" if ceil_mode else "floor")
     last_cell = (out - 1) * stride - padding + _span(kernel, dilation) - 1  # input coordinate
     slack = size + 2 * padding - _span(kernel, dilation)
-    return {"out": out, "dropped": max(0, size - 1 - last_cell),
+    return {"out": out, "dropped": min(size, max(0, size - 1 - last_cell)),
             "exact": slack >= 0 and slack % stride == 0}
 
 

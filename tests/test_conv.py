@@ -580,3 +580,42 @@ def test_3x3_vs_7x7_numbers(channels, size):
 def test_widget_ids_are_registered():
     assert set(conv.WIDGETS) == {"conv-layer", "conv-stack", "conv-3x3-vs-7x7"}
     assert set(conv.WIDGETS) <= set(widget.registry())
+
+
+# ---------------------------------------------------------------------------------------------
+# Optional: real PyTorch, when it is installed (it is not in the project's Python 3.12 venv).
+# ---------------------------------------------------------------------------------------------
+
+def test_against_real_pytorch_when_available():
+    torch = pytest.importorskip("torch")
+    for size, k, s, p, d in [(n, k, s, p, d) for n in range(1, 12) for k in range(1, 5)
+                             for s in range(1, 4) for p in range(0, 3) for d in range(1, 3)]:
+        x = torch.zeros(1, 1, 1, size)
+        for mode in ("floor", "ceil"):
+            try:
+                if mode == "floor":
+                    y = torch.nn.functional.conv2d(x, torch.zeros(1, 1, 1, k), stride=(1, s),
+                                                   padding=(0, p), dilation=(1, d))
+                else:
+                    y = torch.nn.functional.max_pool2d(x, (1, k), stride=(1, s), padding=(0, p),
+                                                       dilation=(1, d), ceil_mode=True)
+                expected = y.shape[-1]
+            except RuntimeError:
+                expected = None
+            try:
+                got = conv_output_size(size, k, s, p, d, mode)
+            except ValueError:
+                got = None
+            assert got == expected, (size, k, s, p, d, mode)
+    modules = [torch.nn.Conv2d(6, 12, 4, 3, 2, dilation=2, groups=3),
+               torch.nn.MaxPool2d(3, 2, 1, ceil_mode=True), torch.nn.Conv2d(12, 5, 1, 2, bias=False)]
+    rows = summarize([6, 31, 17], [
+        {"type": "conv", "out_channels": 12, "kernel": 4, "stride": 3, "padding": 2, "dilation": 2,
+         "groups": 3},
+        {"type": "pool", "kernel": 3, "stride": 2, "padding": 1, "ceil_mode": True},
+        {"type": "conv", "out_channels": 5, "kernel": 1, "stride": 2, "bias": False}])
+    x = torch.zeros(1, 6, 31, 17)
+    for module, row in zip(modules, rows):
+        x = module(x)
+        assert list(x.shape[1:]) == row["out_shape"]
+        assert sum(q.numel() for q in module.parameters()) == row["params"]
