@@ -31,7 +31,8 @@ import yaml
 __all__ = [
     "COURSE_TITLES", "LECTURE_COUNT", "Section", "Question", "Lecture", "WeekProgress",
     "split_front_matter", "read_meta", "sections", "strip_trailer", "parse_lecture", "questions",
-    "roadmap_progress", "is_blank_markdown", "lecture_number_of",
+    "roadmap_progress", "is_blank_markdown", "lecture_number_of", "Part", "question_sections",
+    "heading_of",
 ]
 
 LECTURE_COUNT = 18
@@ -122,6 +123,12 @@ class Section:
     title: str
     body: str
     line: int
+    heading_line: str = ""
+
+    @property
+    def text(self) -> str:
+        """The heading line and the body, exactly as written."""
+        return self.heading_line + self.body
 
 
 def heading_of(line: str) -> tuple[int, str] | None:
@@ -165,7 +172,7 @@ def sections(markdown: str) -> tuple[str, list[Section]]:
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
         level, title = heading_of(lines[start])
-        out.append(Section(level, title, "".join(lines[start + 1:end]), start))
+        out.append(Section(level, title, "".join(lines[start + 1:end]), start, lines[start]))
     return preamble, out
 
 
@@ -312,6 +319,19 @@ def _dedupe_anchors(found: list[Question]) -> list[Question]:
     return out
 
 
+def question_sections(part: Part) -> list[Section]:
+    """The questions of a Q&A part: its child headings one level down, each with any deeper
+    headings folded into its body (so a question's text stays whole)."""
+    out: list[Section] = []
+    for child in part.children:
+        if out and child.level > part.section.level + 1:
+            last = out[-1]
+            out[-1] = replace(last, body=last.body + child.text)
+        else:
+            out.append(child)
+    return out
+
+
 def _classify(title: str) -> str:
     if _QA_TITLE.search(title):
         return "qa"
@@ -349,7 +369,7 @@ def parse_lecture(markdown: str, lecture: int | None = None) -> Lecture:
     qs = []
     for part in parts:
         if part.kind == "qa":
-            for position, child in enumerate(part.children, start=1):
+            for position, child in enumerate(question_sections(part), start=1):
                 q = _question(child, position, number or 0)
                 if q is not None:
                     qs.append(q)
