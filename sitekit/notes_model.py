@@ -195,12 +195,20 @@ def strip_trailer(markdown: str) -> tuple[str, str]:
 
 
 def is_blank_markdown(markdown: str) -> bool:
-    """True when Markdown carries no words: only list markers, ``Q.``/``A.`` labels, an empty
-    ``Main Keywords:`` line, quote markers, rules... (the author's empty section template)."""
-    text = re.sub(r"\*\*(?:Q|A)\.?\*\*|\*\*Main Keywords:?\*\*:?", " ", markdown, flags=re.I)
-    text = re.sub(r"(?m)^\s*(?:>\s*)*(?:(?:[-*+]|\d+[.)])(?=\s|$)\s*)*", " ", text)
-    text = re.sub(r"[\s>#*_`~\-|=]+", "", text)
-    return text == ""
+    """True when Markdown carries no words: only list markers, headings like ``##### 1.``,
+    ``Q.``/``A.`` labels, an empty ``Main Keywords:`` line, quote markers, rules... (the author's
+    empty section template)."""
+    for line in markdown.splitlines():
+        rest = line
+        while True:  # peel quote, heading and list markers off the start of the line
+            peeled = re.sub(r"^\s*(?:>|#{1,6}(?=\s|$)|[-*+](?=\s|$)|\d+[.)](?=\s|$))", "", rest)
+            if peeled == rest:
+                break
+            rest = peeled
+        rest = re.sub(r"\*\*(?:Q|A)\.?\*\*|\*\*Main Keywords:?\*\*:?", "", rest, flags=re.I)
+        if re.sub(r"[\s*_`~\-=#|>]+", "", rest):
+            return False
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,7 +362,13 @@ def parse_lecture(markdown: str, lecture: int | None = None) -> Lecture:
     preamble, found = sections(content)
     if not found:
         return Lecture(lecture, None, 0, "", None, [], [], trailer, preamble)
-    head, rest = found[0], found[1:]
+    if lecture_number_of(found[0].title) is None:
+        # No "Lecture N" heading: every section is a part, one level below an imaginary heading.
+        top = min(s.level for s in found)
+        head = Section(top - 1, "", preamble, -1)
+        rest, preamble = found, ""
+    else:
+        head, rest = found[0], found[1:]
     number = lecture if lecture is not None else lecture_number_of(head.title)
     keywords_match = _KEYWORDS.search(head.body)
     keywords = None
@@ -373,7 +387,7 @@ def parse_lecture(markdown: str, lecture: int | None = None) -> Lecture:
                 q = _question(child, position, number or 0)
                 if q is not None:
                     qs.append(q)
-    return Lecture(number, head.title, head.level, head.body, keywords, parts,
+    return Lecture(number, head.title or None, head.level, head.body, keywords, parts,
                    _dedupe_anchors(qs), trailer, preamble)
 
 

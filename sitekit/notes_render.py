@@ -370,7 +370,9 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
     page = RenderedPage("")
     placements, warnings = read_placements(meta)
     page.warnings.extend(warnings)
-    md = [f"---\ntitle: {_json(title)}\n---\n\n", heading_markdown(title, 1)]
+    # The H1 stands for the author's "### Lecture N: ..." heading; with no notes it is the site's.
+    md = [f"---\ntitle: {_json(title)}\n---\n\n",
+          heading_markdown(title, 1, ".cs231n-site" if lecture.heading is None else "")]
 
     if lecture.preamble.strip():
         md.append(page.chunk(notes_block(gfm(lecture.preamble))))
