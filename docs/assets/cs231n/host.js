@@ -678,6 +678,11 @@
     for (const root of document.querySelectorAll(".cs231n-demo[data-demo]")) {
       if (!root.cs231nWidget) new Widget(root);
     }
+    // Runnable cells (cells.js) load only on pages that have them; they start Python on 실행.
+    if (document.querySelector(".cs231n-cell")) {
+      loadOnce(assetURL("assets/cs231n/cells.js")).then(() => window.cs231n.mountCells())
+        .catch((error) => console.warn(error));
+    }
     document.dispatchEvent(new CustomEvent("cs231n:mounted"));
   }
 

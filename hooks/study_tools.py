@@ -1,0 +1,104 @@
+"""MkDocs hook: study tools built from the notes and the demos at build time.
+
+* Runnable cells: registers the ``run-python`` fence (``sitekit.cells``) with pymdownx.superfences
+  here rather than in mkdocs.yml, because YAML's ``!!python/name:`` is resolved before any hook can
+  put the project on ``sys.path``; serves CodeMirror's files from ``node_modules`` (npm, pinned).
+* ``questions/`` (질문 모음): every question of every lecture, generated from ``notes/`` with the
+  same parser and renderer as the lecture pages (``sitekit.study_questions``).
+* ``demos/`` (데모 모음): every widget and notebook with a thumbnail drawn from the widget's real
+  default output (``sitekit.study_gallery``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `mkdocs` run as a script does not put the project on sys.path
+    sys.path.insert(0, str(ROOT))
+
+from sitekit import cells, study_gallery, study_questions  # noqa: E402
+from sitekit.notes_render import fill_chunks  # noqa: E402
+
+log = get_plugin_logger("study_tools")
+
+NOTES_DIR = ROOT / "notes"
+QUESTIONS_URI = "questions/index.md"
+GALLERY_URI = "demos/index.md"
+SCRIPTS = ("assets/cs231n/questions.js",)
+STYLES = ("assets/cs231n/cells.css",)
+
+_pages: dict = {}  # src_uri -> RenderedPage of the generated pages, rebuilt on every build
+
+
+def on_config(config, **kwargs):
+    superfences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences = superfences.setdefault("custom_fences", [])
+    if not any(f.get("name") == cells.FENCE_NAME for f in fences):
+        fences.append(cells.custom_fence())
+    if "pymdownx.superfences" not in config.markdown_extensions:
+        config.markdown_extensions.append("pymdownx.superfences")
+    # Both are small and needed before any other script runs (cell layout, the Q&A filter after
+    # instant navigation), so every page links them.
+    present = {str(s) for s in config.extra_javascript}
+    config.extra_javascript.extend(s for s in SCRIPTS if s not in present)
+    present = {str(s) for s in config.extra_css}
+    config.extra_css.extend(s for s in STYLES if s not in present)
+    return config
+
+
+def _add(files: Files, config, uri: str, *, path: Path | None = None, content: str | None = None):
+    existing = files.get_file_from_path(uri)
+    if existing is not None:
+        files.remove(existing)
+    if path is not None:
+        files.append(File.generated(config, uri, abs_src_path=str(path)))
+    else:
+        files.append(File.generated(config, uri, content=content))
+
+
+def on_files(files: Files, *, config) -> Files:
+    _pages.clear()
+    if not cells.CODEMIRROR_DIR.is_dir():
+        log.warning("node_modules/codemirror가 없습니다: `python3 build.py setup`(npm ci)을 실행하세요.")
+    else:
+        for rel in cells.CODEMIRROR_FILES:
+            _add(files, config, cells.EDITOR_BASE + rel, path=cells.CODEMIRROR_DIR / rel)
+
+    index = study_questions.collect(NOTES_DIR)
+    gallery = study_gallery.collect(NOTES_DIR, Path(config.docs_dir))
+    for message in index.warnings + gallery.warnings:
+        log.warning(message)
+    for uri, page in ((QUESTIONS_URI, study_questions.render_page(index)),
+                      (GALLERY_URI, study_gallery.render_page(gallery))):
+        _pages[uri] = page
+        _add(files, config, uri, content=page.markdown)
+    for item in gallery.items:
+        _add(files, config, study_gallery.thumbnail_uri(item), content=item.svg)
+    return files
+
+
+def on_page_content(html: str, *, page, config, files: Files) -> str:
+    rendered = _pages.get(page.file.src_uri)
+    if rendered is None:
+        return html
+
+    def url_of(src_uri: str) -> str | None:
+        target = files.get_file_from_path(src_uri)
+        return target.url_relative_to(page.file) if target is not None else None
+
+    html, warnings = study_questions.resolve_links(fill_chunks(html, rendered.chunks), url_of)
+    for message in warnings:
+        log.warning(message)
+    return html
+
+
+def on_serve(server, *, config, builder):
+    for path in (NOTES_DIR, ROOT / "demos"):
+        if path.is_dir():
+            server.watch(str(path))
+    return server
