@@ -377,7 +377,7 @@ def rmsprop_update(p, g, square_avg, lr, alpha, eps, weight_decay):
     Returns ``(p, square_avg)``."""
     g = g + weight_decay * p
     square_avg = alpha * square_avg + (1 - alpha) * g * g
-    return p - lr * (g / (np.sqrt(square_avg) + eps)), square_avg
+    return p - lr * g / (np.sqrt(square_avg) + eps), square_avg
 
 
 def adam_update(p, g, m, v, t, lr, beta1, beta2, eps, l2, decay):
@@ -391,7 +391,7 @@ def adam_update(p, g, m, v, t, lr, beta1, beta2, eps, l2, decay):
     v = beta2 * v + (1 - beta2) * g * g
     m_hat = m / (1 - beta1 ** t)
     v_hat = v / (1 - beta2 ** t)
-    return p - lr * (m_hat / (np.sqrt(v_hat) + eps)), m, v
+    return p - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 
 def newton_update(p, g, hessian, lr, weight_decay):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 
 import numpy as np
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 from demos import optim, widget
 
 HANGUL = re.compile(r"[가-힣]")
-SETTINGS = settings(max_examples=150, deadline=None)
+SETTINGS = settings(max_examples=int(os.environ.get("OPTIM_EXAMPLES", 150)), deadline=None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,8 +260,15 @@ def test_random_hyperparameters_match_the_pseudo_code(method, lr, momentum, alph
     hyper = dict(momentum=momentum, alpha=alpha, beta1=beta1, beta2=beta2, eps=eps,
                  weight_decay=weight_decay)
     ref = reference(method, quad_grad, start, [lr] * 40, **hyper)
-    mine = optim.trajectory("quadratic", method, start, 40, lr, **hyper)
     assume(np.isfinite(ref).all() and np.abs(ref).max() < 40)   # inside the divergence bound
+    # Some settings (e.g. beta2 ~ 0 with a large lr: sign descent) amplify rounding chaotically;
+    # there a last-bit difference in the order of operations is not a different rule. Skip
+    # them: nudging the start or the lr by 1e-13 (every step) must not move the reference path by
+    # more than 1e-10.
+    for nudged_start, nudged_lr in ((np.add(start, 1e-13), lr), (start, lr * (1 + 1e-13))):
+        nudged = reference(method, quad_grad, nudged_start, [nudged_lr] * 40, **hyper)
+        assume(np.abs(nudged - ref).max() < 1e-10)
+    mine = optim.trajectory("quadratic", method, start, 40, lr, **hyper)
     assert_close_path(mine, ref)
 
 
