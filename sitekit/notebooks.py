@@ -81,7 +81,24 @@ def execute(path: Path) -> nbformat.NotebookNode:
     client.execute()
     # Only what does not change between machines (no Python patch version in the diff).
     nb.metadata["language_info"] = {"name": "python", "pygments_lexer": "ipython3"}
-    return add_site_views(nb)
+    return add_site_views(coalesce_streams(nb))
+
+
+def coalesce_streams(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Merge consecutive stdout (stderr) outputs of a cell: how a kernel splits printed text into
+    messages depends on timing, and the stored notebook must not (in place; returns ``nb``)."""
+    for cell in nb.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            last = merged[-1] if merged else None
+            if (output["output_type"] == "stream" and last is not None
+                    and last["output_type"] == "stream" and last["name"] == output["name"]):
+                last["text"] += output["text"]
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return nb
 
 
 def write(nb: nbformat.NotebookNode, path: Path) -> None:
@@ -292,7 +309,8 @@ def _headings(soup: BeautifulSoup, max_level: int) -> list[dict]:
     for heading in soup.find_all(re.compile(r"^h[1-6]$")):
         for anchor in heading.select("a.anchor-link"):
             anchor.decompose()
-        name = heading.get_text(" ", strip=True)
+        # Math in a heading: the TOC and the slug get its TeX without the \( \) delimiters.
+        name = re.sub(r"\\[(\[](.+?)\\[)\]]", r"\1", heading.get_text(" ", strip=True))
         base = slugify_unicode(name, "-") or "section"
         slug, n = base, 1
         while slug in used:
