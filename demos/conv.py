@@ -374,8 +374,8 @@ def _windows_figure(panels: list[tuple[str, int]], kernel: int, stride: int, pad
         axes[f"xaxis{suffix}"] = _axis_style(anchor=f"y{suffix}", showgrid=False, zeroline=False)
         axes[f"yaxis{suffix}"] = _axis_style(anchor=f"x{suffix}", domain=[bottom / plot_px, top / plot_px],
                                              autorange="reversed", type="category", showgrid=False)
-        note = " · 끝부분만" if cropped else ""
-        annotations.append({"text": f"{title}{note} (가로: 입력 좌표, 범위 밖은 패딩)",
+        note = " · 끝부분만 표시" if cropped else ""
+        annotations.append({"text": f"{title}{note}",
                             "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
                             "y": top / plot_px, "yanchor": "bottom", "xanchor": "left"})
         top = bottom - gap_px
@@ -390,18 +390,22 @@ def _windows_figure(panels: list[tuple[str, int]], kernel: int, stride: int, pad
                                             **axes)}
 
 
-def _size_tex(axis: str, size: int, kernel: int, stride: int, padding: int, dilation: int,
-              mode: str) -> str:
-    """One aligned line: H_{out} &= \\frac{224 + 2\\cdot 0 - 11}{4} + 1 = 54.25 \\Rightarrow ..."""
+def _size_tex(label: str, size: int, kernel: int, stride: int, padding: int, dilation: int,
+              mode: str) -> list[str]:
+    """TeX lines for one axis, left-aligned to stay narrow on phones:
+    H_{out} = \\frac{224 + 2\\cdot 0 - 11}{4} + 1, then = 54.25 (and its floor)."""
     span = _span(kernel, dilation)
     slack = size + 2 * padding - span
     value = Fraction(slack, stride) + 1
-    minus = f"{span}" if dilation == 1 else f"({dilation}\\cdot({kernel}-1)+1)"
-    line = (f"{axis}_{{out}} &= \\frac{{{size} + 2\\cdot {padding} - {minus}}}{{{stride}}} + 1 "
-            f"= {_fmt_number(value)}")
+    result = f"\\quad = {_fmt_number(value)}"
     if value.denominator != 1 and mode == "floor":
-        line += f" \\;\\Rightarrow\\; \\lfloor {_fmt_number(value)} \\rfloor = {slack // stride + 1}"
-    return line
+        result += f" \\;\\Rightarrow\\; \\lfloor {_fmt_number(value)} \\rfloor = {slack // stride + 1}"
+    return [f"{label} = \\frac{{{size} + 2\\cdot {padding} - {span}}}{{{stride}}} + 1", result]
+
+
+def _aligned(lines: list[str]) -> str:
+    """Left-aligned multi-line TeX (every line starts at the same place)."""
+    return "\\begin{aligned} " + " \\\\ ".join("&" + line for line in lines) + " \\end{aligned}"
 
 
 def _axis_message(axis: str, size: int, kernel: int, stride: int, padding: int, dilation: int
@@ -441,13 +445,22 @@ def _render_layer(H, W, C_in, kernel, stride, padding, dilation, filters, mode):
     row = summarize([C_in, H, W], [layer])[0]
     _, out_h, out_w = row["out_shape"]
 
-    sizes = f"\\begin{{aligned}} {_size_tex('H', H, kernel, stride, padding, dilation, mode)} \\\\ " \
-            f"{_size_tex('W', W, kernel, stride, padding, dilation, mode)} \\end{{aligned}}"
-    counts = (f"\\begin{{aligned}} \\text{{params}} &= F \\cdot C_{{in}} \\cdot K^2 + F = "
-              f"{filters} \\cdot {C_in} \\cdot {kernel}^2 + {filters} = {_tex_n(row['params'])} \\\\ "
-              f"\\text{{mult-adds}} &= F \\cdot H_{{out}} \\cdot W_{{out}} \\cdot C_{{in}} \\cdot K^2 = "
-              f"{filters} \\cdot {out_h} \\cdot {out_w} \\cdot {C_in} \\cdot {kernel}^2 = "
-              f"{_tex_n(row['mult_adds'])} \\end{{aligned}}")
+    lines = [] if dilation == 1 else [
+        "K_{eff} = D(K-1)+1", f"\\quad = {dilation}\\cdot({kernel}-1)+1 = {_span(kernel, dilation)}"]
+    if H == W:
+        lines.append("H_{out} = W_{out}")
+        lines += _size_tex("\\quad", H, kernel, stride, padding, dilation, mode)
+    else:
+        for label, size in (("H_{out}", H), ("W_{out}", W)):
+            lines += _size_tex(label, size, kernel, stride, padding, dilation, mode)
+    sizes = _aligned(lines)
+    counts = _aligned([
+        "\\text{params} = F C_{in} K^2 + F",
+        f"\\quad = {filters} \\cdot {C_in} \\cdot {kernel}^2 + {filters}",
+        f"\\quad = {_tex_n(row['params'])}",
+        "\\text{mult-adds} = F H_{out} W_{out} C_{in} K^2",
+        f"\\quad = {filters} \\cdot {out_h} \\cdot {out_w} \\cdot {C_in} \\cdot {kernel}^2",
+        f"\\quad = {_tex_n(row['mult_adds'])}"])
 
     axes = [("H, W", H)] if H == W else [("높이 H", H), ("너비 W", W)]
     messages = [m for axis, size in axes
@@ -655,9 +668,8 @@ def _render_3x3_vs_7x7(C, size):
         totals[name]["receptive_field"] = stack[-1]["receptive_field"]
     a, b = totals["3x3"], totals["7x7"]
 
-    tex = (f"\\begin{{aligned}} 3 \\times (3 \\cdot 3 \\cdot C \\cdot C) &= 27C^2 = "
-           f"{_tex_n(a['weights'])} \\\\ 7 \\cdot 7 \\cdot C \\cdot C &= 49C^2 = "
-           f"{_tex_n(b['weights'])} \\end{{aligned}}")
+    tex = (f"\\begin{{aligned}} 3 \\cdot 3^2 C^2 &= 27C^2 = {_tex_n(a['weights'])} \\\\ "
+           f"7^2 C^2 &= 49C^2 = {_tex_n(b['weights'])} \\end{{aligned}}")
     rows = [
         ["receptive field", f"{a['receptive_field']} × {a['receptive_field']}",
          f"{b['receptive_field']} × {b['receptive_field']}"],

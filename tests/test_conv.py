@@ -436,7 +436,11 @@ def test_conv_layer_default_is_the_cs231n_example():
     stats = dict(outputs_of(result, "stats")[0]["items"])
     assert stats["출력 (F × H_out × W_out)"] == "10 × 32 × 32"
     assert stats["파라미터 (weights + biases)"] == "750 + 10 = 760"
-    assert "\\frac{32 + 2\\cdot 2 - 5}{1} + 1 = 32" in outputs_of(result, "math")[0]["tex"]
+    sizes, counts = (o["tex"] for o in outputs_of(result, "math"))
+    assert "H_{out} = W_{out}" in sizes
+    assert "\\frac{32 + 2\\cdot 2 - 5}{1} + 1 \\\\ &\\quad = 32 \\end" in sizes
+    assert "10 \\cdot 3 \\cdot 5^2 + 10 \\\\ &\\quad = 760" in counts
+    assert "10 \\cdot 32 \\cdot 32 \\cdot 3 \\cdot 5^2 \\\\ &\\quad = 768{,}000" in counts
 
 
 @pytest.mark.parametrize("bad", ["abc", "0", "-1", "2.5", "", "  "])
@@ -459,7 +463,8 @@ def test_conv_layer_strict_rejects_alexnet_at_224_and_floor_shows_the_drop():
     assert stats["출력 (F × H_out × W_out)"] == "96 × 54 × 54"
     assert stats["파라미터 (weights + biases)"] == "34,848 + 96 = 34,944"
     tex = outputs_of(floor, "math")[0]["tex"]
-    assert "\\frac{224 + 2\\cdot 0 - 11}{4} + 1 = 54.25" in tex and "\\rfloor = 54" in tex
+    assert "\\frac{224 + 2\\cdot 0 - 11}{4} + 1 \\\\ &\\quad = 54.25" in tex
+    assert "\\lfloor 54.25 \\rfloor = 54" in tex
     (note,) = outputs_of(floor, "text")
     assert note["tone"] == "warn" and "223" in note["text"]
     heatmap = outputs_of(floor, "plot")[0]["figure"]["data"][0]
