@@ -274,7 +274,7 @@ def make_data(kind: str = "blobs", n_points: int = 60, n_classes: int = 3, noise
         X = centres + (0.08 + 0.3 * noise) * rng.standard_normal((n, 2))
     elif kind == "spirals":
         r = rng.uniform(0.08, 1.0, n)
-        t = 2 * np.pi * y / c + 3.0 * r + 0.35 * noise * rng.standard_normal(n)
+        t = 2 * np.pi * y / c + 4.0 * r + 0.8 * noise * rng.standard_normal(n)
         X = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
     else:
         X = rng.uniform(-1.0, 1.0, (n, 2))
@@ -296,17 +296,15 @@ def rotate(X, degrees: float) -> np.ndarray:
 
 CLASS_COLORS = ["#e45756", "#4c78a8", "#54a24b", "#f58518", "#b279a2"]  # readable on light and dark
 TIE_COLOR = "#8c8c8c"
-GRID_COLOR = "rgba(128,128,128,0.25)"
 
 
 def class_name(c: int) -> str:
     return f"클래스 {c}"
 
 
-def plane_layout(lim: float, height: int = 440, **extra) -> dict:
+def plane_layout(lim: float, height: int = 400, **extra) -> dict:
     """A square [-lim, lim]^2 plane, transparent, legend below, no zoom (taps must stay clicks)."""
-    axis = {"range": [-lim, lim], "fixedrange": True, "gridcolor": GRID_COLOR,
-            "zerolinecolor": GRID_COLOR, "constrain": "domain"}
+    axis = {"range": [-lim, lim], "fixedrange": True, "constrain": "domain"}
     layout = {
         "autosize": True, "height": height, "margin": {"l": 32, "r": 8, "t": 8, "b": 8},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
@@ -464,7 +462,7 @@ def _unit_balls() -> list[dict]:
     r = UNIT_BALL_R
     style = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False}
     label = {"type": "scatter", "mode": "text", "x": [cx], "y": [cy + r + 0.1],
-             "text": ["단위원 L1 ◇ L2 ○"], "textfont": {"size": 10}, "hoverinfo": "skip",
+             "text": ["◇ L1  ○ L2"], "textfont": {"size": 10}, "hoverinfo": "skip",
              "showlegend": False, "cliponaxis": False}
     return [
         label,
@@ -582,7 +580,7 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, mod
                           "margin": {"l": 32, "r": 8, "t": 8, "b": 32},
                           "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
                           "yaxis": {"title": {"text": "표"}, "dtick": 1, "rangemode": "tozero",
-                                    "gridcolor": GRID_COLOR, "fixedrange": True},
+                                    "fixedrange": True},
                           "xaxis": {"fixedrange": True}, "showlegend": False}}
         ties = int(top.sum())
         vote_note = (f"{ties}개 클래스가 {int(votes.max())}표로 동점 → 가장 작은 label인 "
@@ -616,19 +614,19 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, mod
     return outputs
 
 
-def _data_controls() -> list[dict]:
+def _data_controls(n_points: int, noise: float) -> list[dict]:
     return [
         select("dataset", "데이터", "blobs", DATASETS),
         slider("n_classes", "클래스 개수", 3, min=2, max=5, step=1, integer=True),
-        slider("n_points", "점 개수", 60, min=10, max=300, step=10, integer=True),
-        slider("noise", "noise", 0.3, min=0, max=1, step=0.05),
+        slider("n_points", "점 개수", n_points, min=10, max=300, step=10, integer=True),
+        slider("noise", "noise", noise, min=0, max=1, step=0.05),
         number("seed", "seed", 0, min=0, max=1_000_000, integer=True),
     ]
 
 
 _KNN = widget(
     "k-최근접 이웃 (kNN): 결정 영역, 이웃 투표, L1 vs L2",
-    _data_controls() + [
+    _data_controls(n_points=60, noise=0.3) + [
         slider("k", "k (이웃 수)", 5, min=1, max=30, step=1, integer=True),
         select("metric", "거리 (metric)", "l2", [("l2", "L2 (Euclidean)"), ("l1", "L1 (Manhattan)")]),
         slider("angle", "데이터 회전 (도)", 0, min=0, max=90, step=5, play=True,
@@ -693,10 +691,8 @@ def _render_cv(dataset, n_classes, n_points, noise, seed, metric, num_folds, max
     ]
     layout = {"autosize": True, "height": 360, "margin": {"l": 44, "r": 8, "t": 8, "b": 40},
               "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-              "xaxis": {"title": {"text": "k"}, "gridcolor": GRID_COLOR, "fixedrange": True,
-                        "zerolinecolor": GRID_COLOR},
-              "yaxis": {"title": {"text": "정확도"}, "tickformat": ".0%", "gridcolor": GRID_COLOR,
-                        "fixedrange": True, "zerolinecolor": GRID_COLOR},
+              "xaxis": {"title": {"text": "k"}, "fixedrange": True},
+              "yaxis": {"title": {"text": "정확도"}, "tickformat": ".0%", "fixedrange": True},
               "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
               "dragmode": False, "hovermode": "closest"}
     outputs = [
@@ -719,7 +715,8 @@ def _render_cv(dataset, n_classes, n_points, noise, seed, metric, num_folds, max
 
 _KNN_CV = widget(
     "교차 검증 (cross-validation)으로 k 고르기",
-    _data_controls() + [
+    # Noisier than the kNN widget's default: label noise is what makes k = 1 overfit.
+    _data_controls(n_points=150, noise=1.0) + [
         select("metric", "거리 (metric)", "l2", [("l2", "L2 (Euclidean)"), ("l1", "L1 (Manhattan)")]),
         slider("num_folds", "fold 개수", 5, min=2, max=10, step=1, integer=True),
         slider("max_k", "시험할 최대 k", 25, min=1, max=50, step=1, integer=True),

@@ -365,9 +365,8 @@ def _render_linear(loss, W, b, lr, reg, delta, mode, add_class, points, iteratio
     svm0 = svm_loss(W0, b0, X, y, delta=1.0)[0]
     C = W.shape[1]
 
-    per_example = [[i + 1, class_name(int(y[i])), *[_num(s) for s in S[i]],
-                    _num(svm_i[i]), _num(soft_i[i]), round(float(probs[i, y[i]]), 4)]
-                   for i in range(len(X))]
+    per_example = [[i + 1, int(y[i]), ", ".join(f"{s:.2f}" for s in S[i]), _num(svm_i[i]),
+                    _num(soft_i[i]), round(float(probs[i, y[i]]), 3)] for i in range(len(X))]
     wrong = np.nonzero(np.argmax(S, axis=1) != y)[0].tolist()
 
     def gradient_table(name, dW, db):
@@ -387,7 +386,8 @@ def _render_linear(loss, W, b, lr, reg, delta, mode, add_class, points, iteratio
             ["정규화 손실 λΣW²", _num(reg_loss), _num(reg_loss)],
             ["전체 손실", _num(svm[0]), _num(soft[0])],
         ], caption=f"같은 W, b에서 두 손실 (Δ = {delta:g}, λ = {reg:g})"),
-        table(["#", "정답", *[f"s{c}" for c in range(C)], "SVM Lᵢ", "Softmax Lᵢ", "P(정답)"],
+        table(["#", "정답 yᵢ", "점수 (" + ", ".join(f"s{c}" for c in range(C)) + ")", "SVM Lᵢ",
+               "Softmax Lᵢ", "P(정답)"],
               per_example, caption="예제별 점수와 손실 (강조 = 틀린 예제)", highlight=wrong),
         gradient_table("SVM", svm[1], svm[2]),
         gradient_table("Softmax", soft[1], soft[2]),

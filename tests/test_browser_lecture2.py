@@ -1,0 +1,221 @@
+"""Lecture 2's demos in real Chromium with the real Pyodide: the JS entry point equals CPython, the
+kNN picture follows its controls and clicks, bad input is explained in Korean and can be fixed, and
+the linear classifier trains from its buttons."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from demos import bridge
+
+LECTURE_2 = "/lectures/lecture-02/"
+KNN = '.cs231n-demo[data-demo="knn"]'
+KNN_CV = '.cs231n-demo[data-demo="knn-cv"]'
+LINEAR = '.cs231n-demo[data-demo="linear-loss"]'
+
+CALLS = [
+    ("demos.knn.pairwise_distances", {"A": [[0, 0], [1.5, -2]], "B": [[3, 4], [1, 1], [0, 0]],
+                                      "metric": "l2"}),
+    ("demos.knn.pairwise_distances", {"A": [[0, 0], [1.5, -2]], "B": [[3, 4], [1, 1]],
+                                      "metric": "l1"}),
+    ("demos.knn.knn_predict", {"X_train": [[0, 0], [0, 0], [5, 5], [1, 0], [0, 1]],
+                               "y_train": [1, 0, 2, 3, 3], "X_query": [[0, 0], [4, 4], [0.4, 0.4]],
+                               "k": 2, "metric": "l1"}),
+    ("demos.knn.knn_predict", {"X_train": [[0, 0], [0, 0], [5, 5], [1, 0], [0, 1]],
+                               "y_train": [1, 0, 2, 3, 3], "X_query": [[0, 0], [4, 4], [0.4, 0.4]],
+                               "k": 1, "metric": "l1"}),
+    ("demos.knn.cross_validate", {"X": [[i * 0.37 % 1, i * 0.61 % 1] for i in range(20)],
+                                  "y": [i % 3 for i in range(20)], "ks": [1, 3, 5],
+                                  "num_folds": 4}),
+    ("demos.linear.softmax_loss", {"W": [[1e4, 0, -1e4], [0, 1e4, 0]], "b": [0, 0, 0],
+                                   "X": [[1, 0], [0.5, 0.5]], "y": [1, 2], "reg": 0.1}),
+    ("demos.linear.svm_loss", {"W": [[1, 2, 0], [0, 1, 1]], "b": [0, 0, 0.5],
+                               "X": [[1, -1], [0.2, 0.3]], "y": [0, 2], "reg": 0.05,
+                               "delta": 2}),
+]
+
+
+def close(a, b) -> bool:
+    """Equal JSON values, floats up to 1e-12 relative (WebAssembly NumPy may sum in another order)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
+    return a == b
+
+
+def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 90_000) -> None:
+    page.wait_for_function(
+        "([sel, n]) => { const r = document.querySelector(sel);"
+        " return r && Number(r.dataset.updates || 0) >= n && !r.cs231nWidget.busy; }",
+        arg=[selector, at_least], timeout=timeout)
+
+
+def updates(page, selector: str) -> int:
+    return int(page.get_attribute(selector, "data-updates") or 0)
+
+
+def open_widget(page, site_url, selector: str) -> None:
+    page.goto(site_url + LECTURE_2)
+    page.locator(selector).scroll_into_view_if_needed()
+    wait_updated(page, selector)
+
+
+def after(page, selector: str, action) -> None:
+    """Do ``action()`` and wait until the widget has redrawn once more and is idle."""
+    before = updates(page, selector)
+    action()
+    wait_updated(page, selector, before + 1)
+
+
+def set_slider(page, selector: str, name: str, value: float) -> None:
+    after(page, selector, lambda: page.eval_on_selector(
+        f'{selector} [data-control="{name}"]',
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
+        value))
+
+
+def stat(page, selector: str, label: str) -> str:
+    """The value shown beside a Korean stats label."""
+    return page.evaluate("""([sel, label]) => {
+        const text = document.querySelector(sel + ' .cs231n-stats').innerText;
+        const lines = text.split('\\n').map((s) => s.trim()).filter(Boolean);
+        const i = lines.indexOf(label);
+        return i >= 0 ? lines[i + 1] : null;
+    }""", [selector, label])
+
+
+def heatmap(page, selector: str) -> list:
+    return page.evaluate(
+        "(sel) => document.querySelector(sel + ' [data-plot=\"knn-plane\"]').data[0].z", selector)
+
+
+def click_plot(page, selector: str, plot_id: str, fx: float, fy: float) -> None:
+    """Click at a fraction (fx, fy) of the plot's drawing area (0, 0 = top left)."""
+    node = f'{selector} [data-plot="{plot_id}"]'
+    page.locator(node).scroll_into_view_if_needed()
+    x, y = page.evaluate("""([sel, fx, fy]) => {
+        const node = document.querySelector(sel);
+        const rect = node.getBoundingClientRect();
+        const xa = node._fullLayout.xaxis, ya = node._fullLayout.yaxis;
+        return [rect.left + xa._offset + fx * xa._length, rect.top + ya._offset + fy * ya._length];
+    }""", [node, fx, fy])
+    after(page, selector, lambda: page.mouse.click(x, y))
+
+
+def test_call_equals_cpython_and_errors_are_korean(page, site_url):
+    page.goto(site_url + LECTURE_2)
+    got = page.evaluate("""async (calls) => {
+        await window.cs231n.ready();
+        const out = [];
+        for (const [name, kwargs] of calls) out.push(await window.cs231n.call(name, kwargs));
+        return out;
+    }""", [list(c) for c in CALLS])
+    expected = [bridge.call(name, kwargs) for name, kwargs in CALLS]
+    for (name, _), ours, theirs in zip(CALLS, got, expected):
+        assert close(ours, theirs), (name, ours, theirs)
+    assert got[2] == [0, 2, 0]  # vote ties -> smallest label
+    assert got[3] == [1, 2, 1]  # equal distances -> lower training index first
+    assert math.isfinite(got[5][0])  # scores of 1e4 stay finite in the browser too
+    message = page.evaluate("""async () => {
+        try { await window.cs231n.call('demos.knn.knn_predict',
+                {X_train: [[0, 0]], y_train: [0], X_query: [[1, 1]], k: 3}); }
+        catch (e) { return e.message; }
+        return 'no error';
+    }""")
+    assert "k(3)" in message and "이하" in message
+
+
+def test_knn_picture_follows_k_metric_and_clicks(page, site_url):
+    open_widget(page, site_url, KNN)
+    first = heatmap(page, KNN)
+    assert len(first) == 100 and len(first[0]) == 100
+    set_slider(page, KNN, "k", 1)
+    after_k = heatmap(page, KNN)
+    assert after_k != first and stat(page, KNN, "k") == "1"
+    after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="metric"]', "l1"))
+    assert heatmap(page, KNN) != after_k and stat(page, KNN, "거리") == "L1"
+
+    assert stat(page, KNN, "학습 점") == "60"
+    after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="add_class"]', "1"))
+    click_plot(page, KNN, "knn-plane", 0.9, 0.1)  # an empty corner
+    assert stat(page, KNN, "학습 점") == "61"
+    state = page.evaluate(f"document.querySelector('{KNN}').cs231nWidget.rawState()")
+    (x, y, label), = state["points"]
+    assert label == 1 and x > 1.0 and y > 1.0
+
+    after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="mode"]', "query"))
+    click_plot(page, KNN, "knn-plane", 0.5, 0.5)
+    assert page.locator(f'{KNN} [data-plot="knn-votes"]').is_visible()
+    rows = page.locator(f"{KNN} .cs231n-table tbody tr")
+    assert rows.count() == 1  # k = 1 now
+
+
+def test_knn_rotation_reports_l1_change(page, site_url):
+    open_widget(page, site_url, KNN)
+    after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="metric"]', "l1"))
+    set_slider(page, KNN, "angle", 30)
+    changed = stat(page, KNN, "회전 후 달라진 영역")
+    assert changed and float(changed.rstrip("%")) > 1.0
+    after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="metric"]', "l2"))
+    assert stat(page, KNN, "회전 후 달라진 영역") == "0.0%"
+
+
+def test_knn_bad_input_is_korean_and_fixing_it_recovers(page, site_url):
+    open_widget(page, site_url, KNN)
+    seed = f'{KNN} [data-control="seed"]'
+    after(page, KNN, lambda: page.fill(seed, "abc"))
+    message = page.inner_text(f"{KNN} .cs231n-message")
+    assert "seed" in message and "숫자" in message
+    assert page.get_attribute(KNN, "data-state") == "ready"
+    set_slider(page, KNN, "n_points", 10)
+    after(page, KNN, lambda: page.fill(seed, "3"))
+    assert page.locator(f"{KNN} .cs231n-message").is_hidden()
+    assert stat(page, KNN, "학습 점") == "10"
+    set_slider(page, KNN, "k", 25)  # more neighbours than points
+    assert "이하" in page.inner_text(f"{KNN} .cs231n-message")
+    set_slider(page, KNN, "k", 3)
+    assert page.locator(f"{KNN} .cs231n-message").is_hidden()
+    assert stat(page, KNN, "k") == "3"
+
+
+def test_knn_cv_chart_marks_best_k(page, site_url):
+    open_widget(page, site_url, KNN_CV)
+    best = stat(page, KNN_CV, "best k")
+    star = page.evaluate(
+        "(sel) => document.querySelector(sel + ' [data-plot=\"knn-cv\"]').data[3].x[0]", KNN_CV)
+    assert best == str(star)
+
+
+def test_linear_step_trains_and_bad_weight_is_explained(page, site_url):
+    open_widget(page, site_url, LINEAR)
+    w00 = f'{LINEAR} [data-control="W"] [data-cell="0,0"]'
+    before_w = page.input_value(w00)
+    before_loss = float(stat(page, LINEAR, "Softmax 전체 손실 (학습 중)"))
+    after(page, LINEAR, lambda: page.click(f'{LINEAR} [data-action="step"]'))
+    assert page.input_value(w00) != before_w
+    assert float(stat(page, LINEAR, "Softmax 전체 손실 (학습 중)")) < before_loss
+    assert stat(page, LINEAR, "학습 step") == "1"
+
+    after(page, LINEAR, lambda: page.fill(w00, "abc"))
+    message = page.inner_text(f"{LINEAR} .cs231n-message")
+    assert "W[x₁, 클래스 0]" in message and "숫자" in message
+    after(page, LINEAR, lambda: page.fill(w00, "0"))
+    assert page.locator(f"{LINEAR} .cs231n-message").is_hidden()
+
+    after(page, LINEAR, lambda: page.click(f'{LINEAR} [data-action="zero"]'))
+    tables = page.inner_text(f"{LINEAR} .cs231n-outputs")
+    assert "1.0986" in tables and "C − 1 = 2" in tables
+
+
+@pytest.mark.parametrize("page", [{"width": 390, "height": 844}], indirect=True)
+def test_phone_width_plot_fits_and_a_tap_adds_a_point(page, site_url):
+    open_widget(page, site_url, KNN)
+    box = page.locator(f'{KNN} [data-plot="knn-plane"]').bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    click_plot(page, KNN, "knn-plane", 0.1, 0.9)
+    assert stat(page, KNN, "학습 점") == "61"
