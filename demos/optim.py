@@ -888,6 +888,9 @@ def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alp
         raise ValueError("optimizer를 하나 이상 고르세요.")
     if warmup >= steps and schedule == "warmup_cosine":
         raise ValueError(f"warm-up 길이 W는 steps({steps})보다 작아야 합니다 (입력값: {warmup}).")
+    for rate, label in ((lr_sgd, SGD_FAMILY_LR_LABEL), (lr_adaptive, ADAPTIVE_LR_LABEL)):
+        if rate <= 0:
+            raise ValueError(f"'{label}'은(는) 0보다 커야 합니다 (입력값: {rate:g}).")
     p0 = _start_of(surf, start)
     lr = {m: (1.0 if m == "newton" else lr_sgd if _rule(m) == "sgd" else lr_adaptive)
           for m in optimizers}
@@ -978,10 +981,10 @@ WIDGETS = {
                      step=0.01, help="적응형 방법은 한 step이 대략 η 크기라 SGD와 따로 정합니다."),
             w.number("momentum", "momentum μ (노트의 rho)", 0.9, min=0, step=0.05,
                      help="0 이상 1 미만. 순수 SGD는 항상 0."),
-            w.number("alpha", "RMSProp α (노트의 decay_rate)", 0.99, min=0, step=0.01),
-            w.number("beta1", "Adam β₁", 0.9, min=0, step=0.01),
-            w.number("beta2", "Adam β₂", 0.999, min=0, step=0.001),
-            w.number("eps", "ε (RMSProp · Adam · AdamW)", 1e-8, step=1e-8),
+            w.number("alpha", "RMSProp α (alpha, 노트의 decay_rate)", 0.99, min=0, step=0.01),
+            w.number("beta1", "Adam β₁ (beta1)", 0.9, min=0, step=0.01),
+            w.number("beta2", "Adam β₂ (beta2)", 0.999, min=0, step=0.001),
+            w.number("eps", "ε (eps: RMSProp · Adam · AdamW)", 1e-8, step=1e-8),
             w.number("weight_decay", "weight decay λ (L2: SGD 계열 · RMSProp · Adam · Newton)", 0.0,
                      min=0, step=0.01, help="gradient에 λp를 더합니다 (PyTorch weight_decay)."),
             w.number("adamw_weight_decay", "AdamW weight decay λ (decoupled)", 0.01, min=0,

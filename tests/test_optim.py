@@ -569,6 +569,15 @@ def test_widget_bad_input_gives_korean_message_and_recovers(bad):
     assert fixed["ok"], fixed.get("message")
 
 
+def test_widget_messages_name_the_control():
+    r = widget.update("optim", {"lr_sgd": "0"})
+    assert "SGD" in r["message"] and "0보다" in r["message"]
+    r = widget.update("optim", {"beta2": "1"})
+    assert "beta2" in r["message"] and "1 미만" in r["message"]
+    r = widget.update("optim", {"lr_adaptive": "abc"})
+    assert "Adam" in r["message"] and "숫자" in r["message"]
+
+
 def test_buttons_apply_presets():
     r = widget.update("optim", {"surface": "rosenbrock", "lr_sgd": "0.5"},
                       {"type": "action", "name": "recommended"})
