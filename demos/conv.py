@@ -514,19 +514,20 @@ def _conv_row(out_channels, kernel, stride=1, padding=0, dilation=1, groups=1, b
             "ceil_mode": False}
 
 
-def _pool_row(kernel, stride, padding=0, ceil_mode=False):
-    return {"type": "pool", "out_channels": 1, "kernel": kernel, "stride": stride,
+def _pool_row(channels, kernel, stride, padding=0, ceil_mode=False):
+    """A pool row; ``channels`` only fills the (ignored) out_channels cell with the true count."""
+    return {"type": "pool", "out_channels": channels, "kernel": kernel, "stride": stride,
             "padding": padding, "dilation": 1, "groups": 1, "bias": False, "ceil_mode": ceil_mode}
 
 
 # (label, input [C, H, W], rows). AlexNet conv2 keeps the paper's 2 groups (one per GPU).
 _STACK_PRESETS = {
     "alexnet": ("AlexNet conv1–pool1–conv2 (227)", [3, 227, 227],
-                [_conv_row(96, 11, 4), _pool_row(3, 2), _conv_row(256, 5, 1, 2, groups=2)]),
+                [_conv_row(96, 11, 4), _pool_row(96, 3, 2), _conv_row(256, 5, 1, 2, groups=2)]),
     "vgg": ("VGG-16 첫 블록", [3, 224, 224],
-            [_conv_row(64, 3, 1, 1), _conv_row(64, 3, 1, 1), _pool_row(2, 2)]),
+            [_conv_row(64, 3, 1, 1), _conv_row(64, 3, 1, 1), _pool_row(64, 2, 2)]),
     "resnet": ("ResNet 줄기 (stem)", [3, 224, 224],
-               [_conv_row(64, 7, 2, 3, bias=False), _pool_row(3, 2, 1)]),
+               [_conv_row(64, 7, 2, 3, bias=False), _pool_row(64, 3, 2, 1)]),
 }
 
 
