@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, mkdocs_build, serve  # noqa: E402
+from conftest import CHROMIUM, CHROMIUM_ARGS, build_and_serve  # noqa: E402
 
 BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare</title>
 <script src="pyodide/pyodide.js"></script>
@@ -128,12 +128,9 @@ def main(argv: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
     site_dir = Path(tempfile.mkdtemp(prefix="cs231n-bench-"))
-    result = mkdocs_build(site_dir)
-    if result.returncode != 0:
-        sys.exit(result.stdout + result.stderr)
+    server, url = build_and_serve(site_dir)
     (site_dir / "bench-bare.html").write_text(BARE_PAGE)
     pages = demo_pages(site_dir)
-    server, url = serve(site_dir)
     first_page = pages.get("conv-layer", next(iter(pages.values()), None))
     print(f"site: {url}  (Pyodide self-hosted, cold cache = new browser context per run)")
 

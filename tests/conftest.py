@@ -42,33 +42,48 @@ def mkdocs_build(site_dir: Path, **extra_env: str) -> subprocess.CompletedProces
     )
 
 
-@pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
-    """The site built once per test session with the self-hosted Pyodide runtime."""
-    out = tmp_path_factory.mktemp("site")
-    result = mkdocs_build(out)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return out
-
-
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep pytest output readable
         pass
 
 
 def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``directory`` on an ephemeral 127.0.0.1 port in a daemon thread."""
+    """Serve ``directory`` (it may be filled later) on an ephemeral 127.0.0.1 port in a daemon thread."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
+def build_and_serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Bind the server first, then build with ``SITE_URL`` set to its address: Material's instant
+    navigation only intercepts links whose origin (port included) matches the sitemap's."""
+    server, url = serve(site)
+    result = mkdocs_build(site, SITE_URL=url + "/")
+    if result.returncode != 0:
+        server.shutdown()
+        raise RuntimeError(result.stdout + result.stderr)
+    return server, url
+
+
 @pytest.fixture(scope="session")
-def site_url(site_dir) -> str:
-    server, url = serve(site_dir)
-    yield url
+def _served_site(tmp_path_factory):
+    site = tmp_path_factory.mktemp("site")
+    server, url = build_and_serve(site)
+    yield site, url
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_dir(_served_site) -> Path:
+    """The site built once per test session with the self-hosted Pyodide runtime."""
+    return _served_site[0]
+
+
+@pytest.fixture(scope="session")
+def site_url(_served_site) -> str:
+    """Where ``site_dir`` is served: ``http://127.0.0.1:<port>`` (no trailing slash)."""
+    return _served_site[1]
 
 
 @pytest.fixture(scope="session")
@@ -102,6 +117,8 @@ def page(browser, request):
             page.outside_requests.append(req.url)
 
     page.on("request", on_request)
+    page.failed_responses = []
+    page.on("response", lambda r: r.status >= 400 and page.failed_responses.append(f"{r.status} {r.url}"))
     page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
     page.on("pageerror", lambda exc: page.console_errors.append(f"pageerror: {exc}"))
     # Requests that leave 127.0.0.1 are aborted (so nothing leaks) and reported.
@@ -111,4 +128,4 @@ def page(browser, request):
     unexpected = [e for e in page.console_errors
                   if not any(allowed in e for allowed in page.allow_console_errors)]
     assert not page.outside_requests, f"requests left 127.0.0.1: {page.outside_requests}"
-    assert not unexpected, f"console errors: {unexpected}"
+    assert not unexpected, f"console errors: {unexpected}; failed responses: {page.failed_responses}"

@@ -30,12 +30,29 @@ async function absoluteLock(config) {
   return URL.createObjectURL(blob);
 }
 
+// Pyodide 0.27.7 only logs "wasm instantiation failed!" (console.warn) when pyodide.asm.wasm cannot be
+// fetched or compiled, and its loadPyodide() promise then never settles. Turn that log line into an error.
+function wasmFailure() {
+  return new Promise((_, reject) => {
+    const warn = console.warn.bind(console);
+    console.warn = (...args) => {
+      warn(...args);
+      if (String(args[0]).includes("wasm instantiation failed")) {
+        reject(new Error("pyodide.asm.wasm 파일을 받거나 컴파일하지 못했습니다"));
+      }
+    };
+  });
+}
+
 async function init(config) {
   const started = performance.now();
   progress(1, "runtime", "Python 런타임(Pyodide) 내려받는 중");
   importScripts(new URL("pyodide.js", config.indexURL).href);
   const lockFileURL = await absoluteLock(config);
-  pyodide = await loadPyodide({ indexURL: config.indexURL, lockFileURL, stdout: () => {}, stderr: () => {} });
+  pyodide = await Promise.race([
+    loadPyodide({ indexURL: config.indexURL, lockFileURL, stdout: () => {}, stderr: () => {} }),
+    wasmFailure(),
+  ]);
 
   progress(2, "numpy", "NumPy와 데모 코드 내려받는 중");
   const failures = [];
