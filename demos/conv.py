@@ -324,6 +324,23 @@ _MAX_WINDOWS = 16   # rows of the picture: the last windows, where floor drops c
 _MAX_CELLS = 120    # columns of the picture: the end of the padded axis
 
 
+def _read_cells(size: int, kernel: int, stride: int, padding: int, dilation: int) -> np.ndarray:
+    """Boolean mask over the padded axis (size + 2P,): cells some tap of some floor window reads.
+
+    Taps form a grid ``o * S + j * D``; marking it by strided slices over the shorter of the two
+    directions costs min(out, K) slice assignments instead of an (out, K) index array.
+    """
+    out = conv_output_size(size, kernel, stride, padding, dilation, "floor")
+    read = np.zeros(size + 2 * padding, dtype=bool)
+    if kernel <= out:
+        for j in range(kernel):
+            read[j * dilation:j * dilation + (out - 1) * stride + 1:stride] = True
+    else:
+        for o in range(out):
+            read[o * stride:o * stride + (kernel - 1) * dilation + 1:dilation] = True
+    return read
+
+
 def _axis_picture(size: int, kernel: int, stride: int, padding: int, dilation: int
                   ) -> tuple[list[str], list[int], np.ndarray, bool]:
     """Window-by-position grid of one axis, cropped to its end for large sizes.
@@ -331,21 +348,18 @@ def _axis_picture(size: int, kernel: int, stride: int, padding: int, dilation: i
     Returns (row labels, x positions, z of shape (rows, cols) with codes of _CELL_KINDS or NaN,
     cropped?). Row 0 is the input itself, row 1 + i the i-th shown output window.
     """
-    taps = window_taps(size, kernel, stride, padding, dilation, "floor")  # (out, K)
-    out = len(taps)
+    out = conv_output_size(size, kernel, stride, padding, dilation, "floor")
     first = max(0, out - _MAX_WINDOWS)
+    taps = (np.arange(first, out) * stride - padding)[:, None] + dilation * np.arange(kernel)
     x_hi = size + padding - 1
-    x_lo = max(-padding, int(taps[first, 0]), x_hi - _MAX_CELLS + 1)
+    x_lo = max(-padding, int(taps[0, 0]), x_hi - _MAX_CELLS + 1)
     xs = np.arange(x_lo, x_hi + 1)
     is_input = (xs >= 0) & (xs < size)
-
-    seen = np.zeros(size + 2 * padding, dtype=bool)
-    seen[taps.ravel() + padding] = True  # every tap of every window, not only the shown ones
-    seen = seen[xs + padding]
+    seen = _read_cells(size, kernel, stride, padding, dilation)[xs + padding]  # by any window
 
     z = np.full((out - first + 1, len(xs)), np.nan)
     z[0] = np.where(is_input, np.where(seen, 3, 5), 4)
-    cols = taps[first:] - x_lo                                   # (shown windows, K)
+    cols = taps - x_lo                                           # (shown windows, K)
     r, c = np.nonzero((cols >= 0) & (cols < len(xs)))
     z[1 + r, cols[r, c]] = np.where(is_input[cols[r, c]], 1, 2)
     labels = ["입력"] + [f"출력 {o}" for o in range(first, out)]
@@ -427,10 +441,10 @@ def _axis_message(axis: str, size: int, kernel: int, stride: int, padding: int, 
 
 def _skipped_cells(size: int, kernel: int, stride: int, padding: int, dilation: int) -> int:
     """Input cells no tap reads that lie before the end of the last window (gaps, not the tail)."""
-    taps = window_taps(size, kernel, stride, padding, dilation, "floor")
-    reads = np.bincount(taps[(taps >= 0) & (taps < size)], minlength=size)
-    last = min(size - 1, int(taps[-1, -1]))
-    return int(np.count_nonzero(reads[:last + 1] == 0))
+    out = conv_output_size(size, kernel, stride, padding, dilation, "floor")
+    last = min(size - 1, (out - 1) * stride - padding + _span(kernel, dilation) - 1)
+    read = _read_cells(size, kernel, stride, padding, dilation)[padding:padding + size]
+    return int(np.count_nonzero(~read[:last + 1]))
 
 
 def _render_layer(H, W, C_in, kernel, stride, padding, dilation, filters, mode):

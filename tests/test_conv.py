@@ -492,6 +492,37 @@ def test_conv_layer_picture_marks_dropped_cells_and_padding():
     assert heatmap["z"][1] == [2, 1, 1, None, None, None, None]
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 200), st.integers(1, 9), st.integers(1, 6), st.integers(0, 4),
+       st.integers(1, 3))
+def test_conv_layer_picture_matches_brute_force(size, kernel, stride, padding, dilation):
+    if torch_doc_size(size, kernel, stride, padding, dilation) is None:
+        return
+    result = widget.update("conv-layer", {"H": str(size), "W": str(size), "kernel": str(kernel),
+                                          "stride": str(stride), "padding": str(padding),
+                                          "dilation": str(dilation), "mode": "floor"})
+    assert result["ok"], result["message"]
+    heatmap = outputs_of(result, "plot")[0]["figure"]["data"][0]
+    span = dilation * (kernel - 1) + 1
+    read = set()  # input coordinates any tap of any floor window reads, window by window
+    windows = []
+    start = -padding
+    while start + span <= size + padding:
+        windows.append([start + dilation * j for j in range(kernel)])
+        read.update(windows[-1])
+        start += stride
+    xs = heatmap["x"]
+    assert xs[-1] == size + padding - 1 and len(xs) <= 120 and len(heatmap["y"]) <= 17
+    assert heatmap["y"][-1] == f"출력 {len(windows) - 1}"
+    expected = [4 if not 0 <= x < size else 3 if x in read else 5 for x in xs]
+    assert heatmap["z"][0] == expected
+    last = windows[-1]  # the bottom row draws the last window's taps
+    assert [x for x, v in zip(xs, heatmap["z"][-1]) if v is not None] == [x for x in last if x >= xs[0]]
+    skipped = sum(1 for x in range(min(size, last[-1] + 1)) if x not in read)
+    note = outputs_of(result, "text")[0]["text"]
+    assert (f"방향 {skipped}칸" in note) == (skipped > 0)
+
+
 def test_conv_layer_reports_impossible_sizes():
     result = widget.update("conv-layer", {"H": "4", "kernel": "7", "padding": "1"})
     assert result["ok"] is False and "1보다 작습니다" in result["message"]
