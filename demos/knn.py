@@ -20,7 +20,8 @@ import numbers
 
 import numpy as np
 
-from demos.widget import button, hidden, number, plot, select, slider, stats, table, text, widget
+from demos.widget import (button, hidden, number, plot, select, slider, stats, table, text, toggle,
+                          widget)
 
 __all__ = [
     "pairwise_distances", "nearest_mask", "knn_votes", "knn_predict", "cross_validate", "best_k",
@@ -485,23 +486,27 @@ def _ball(centre: np.ndarray, radius: float, metric: str) -> dict:
             "showlegend": False, "line": {"color": TIE_COLOR, "width": 1.5, "dash": "dash"}}
 
 
-def _decision_map(X: np.ndarray, y: np.ndarray, grid_points: np.ndarray, k: int,
-                  metric: str) -> tuple[np.ndarray, np.ndarray]:
-    """Winner label and tie flag for every grid point -> (labels (G,), tied (G,))."""
-    classes, votes = knn_votes(X, y, grid_points, k, metric)
+def _decision_map(X: np.ndarray, y: np.ndarray, grid_points: np.ndarray, k: int, metric: str,
+                  reach: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """For every grid point (G, 2): winner label (G,), vote tie flag (G,) and, with ``reach``, the
+    distance to its k-th neighbour (G,)."""
+    classes, label_index = np.unique(y, return_inverse=True)
+    dists = pairwise_distances(grid_points, X, metric)
+    votes = _votes(dists, label_index, len(classes), k)
     tied = (votes == votes.max(axis=1, keepdims=True)).sum(axis=1) > 1
-    return _winners(classes, votes), tied
+    kth = np.partition(dists, k - 1, axis=1)[:, k - 1] if reach else None
+    return _winners(classes, votes), tied, kth
 
 
-def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, mode, add_class,
-                points, removed, query) -> list[dict]:
+def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, reach, mode,
+                add_class, points, removed, query) -> list[dict]:
     values = dict(dataset=dataset, n_classes=n_classes, n_points=n_points, noise=noise, seed=seed,
                   points=points, removed=removed)
     X_data, y, _ = _dataset(values)
     X = rotate(X_data, angle)  # what the reader sees, and what distances are measured in
     k = _check_k(k, len(X))
     centres, grid_points = plane_grid(LIM, GRID)
-    labels, tied = _decision_map(X, y, grid_points, k, metric)
+    labels, tied, kth = _decision_map(X, y, grid_points, k, metric, reach)
     n_colors = int(max(y.max(), n_classes - 1)) + 1
     colors = CLASS_COLORS[:n_colors] + [TIE_COLOR]
     # Tied cells keep their winner's colour under grey diagonal hatching.
@@ -519,13 +524,23 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, mod
         # Where would the boundary be if the picture had simply turned with the data? Predict from
         # the unrotated data at grid points turned back: equal to `labels` exactly when the metric
         # does not care about the axes.
-        rigid, _ = _decision_map(X_data, y, rotate(grid_points, -angle), k, metric)
+        rigid, _, _ = _decision_map(X_data, y, rotate(grid_points, -angle), k, metric)
         changed = float(np.mean(rigid != labels))
         rx, ry = boundary_lines(rigid.reshape(GRID, GRID), centres)
         data.append({"type": "scatter", "mode": "lines", "x": _round(rx), "y": _round(ry),
                      "name": "회전만 한 경계", "hoverinfo": "skip",
                      "line": {"color": TIE_COLOR, "width": 2, "dash": "dot"}})
 
+    if reach:
+        # Contours of the distance to the k-th neighbour: where it is large, the vote comes from
+        # far-away points (empty space), so the colour there means little.
+        data.append({"type": "contour", "x": centres, "y": centres,
+                     "z": _round(kth.reshape(GRID, GRID), 3), "contours": {
+                         "coloring": "lines", "showlabels": True, "start": 0.25, "end": 3.0,
+                         "size": 0.25, "labelfont": {"size": 10}},
+                     "colorscale": [[0, TIE_COLOR], [1, TIE_COLOR]], "showscale": False,
+                     "line": {"width": 1, "dash": "dot"}, "hoverinfo": "skip",
+                     "name": "k번째 이웃까지 거리", "showlegend": False})
     data += _unit_balls()
     for c in range(n_colors):
         mine = y == c
@@ -594,6 +609,13 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, mod
     outputs.append(text("투표가 동점이면 가장 작은 label이 이깁니다 (CS231n 과제와 같은 규칙). "
                         "거리가 같으면 먼저 들어온 점(index가 작은 점)이 먼저 이웃이 됩니다. "
                         "빗금 친 곳이 투표 동점 영역입니다."))
+    if reach:
+        far = float(np.mean(kth > 0.5))
+        outputs.append(text(f"점선 등고선 = k번째 이웃까지의 거리. 평면의 {far:.0%}에서는 k개의 이웃 중 "
+                            f"가장 먼 것이 0.5보다 멀리 있습니다: 그곳의 색은 멀리 있는 점들의 투표일 "
+                            f"뿐입니다 ('빈 공간'). 점 개수를 줄이면 빈 공간이 늘어납니다. 차원이 d이면 "
+                            f"같은 간격으로 공간을 채우는 데 점이 (1/간격)^d개 필요해서, 고차원에서는 "
+                            f"거의 모든 곳이 빈 공간입니다.", "warn" if far > 0.25 else "info"))
     if changed is not None:
         if metric == "l2":
             outputs.append(text(f"L2 거리는 회전해도 변하지 않습니다: 경계(실선)가 회전 전 경계를 "
@@ -631,6 +653,7 @@ _KNN = widget(
         select("metric", "거리 (metric)", "l2", [("l2", "L2 (Euclidean)"), ("l1", "L1 (Manhattan)")]),
         slider("angle", "데이터 회전 (도)", 0, min=0, max=90, step=5, play=True,
                help="L2 경계는 데이터와 함께 돌고, L1 경계는 모양이 바뀝니다."),
+        toggle("reach", "빈 공간 보기 (k번째 이웃까지 거리)", False),
         select("mode", "클릭하면", "add", [("add", "점 추가"), ("query", "질의점 고정"),
                                          ("remove", "점 지우기")]),
         select("add_class", "추가할 점의 클래스", "0",

@@ -23,8 +23,8 @@ from demos.knn import (CLASS_COLORS, TIE_COLOR, as_float_array, as_labels, class
 from demos.widget import (button, hidden, math as math_output, matrix, number, plot, select, slider,
                           stats, table, text, widget)
 
-__all__ = ["scores", "svm_loss", "softmax_loss", "svm_from_scores", "softmax_from_scores",
-           "train_step", "WIDGETS"]
+__all__ = ["scores", "svm_loss", "softmax_loss", "svm_variant_loss", "svm_from_scores",
+           "softmax_from_scores", "train_step", "WIDGETS"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -93,20 +93,48 @@ def _scores(W: np.ndarray, b: np.ndarray, X: np.ndarray) -> np.ndarray:
     return S
 
 
-def svm_from_scores(S: np.ndarray, y: np.ndarray,
-                    delta: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+SVM_VARIANTS = [("ww", "Weston–Watkins (CS231n)"), ("ova", "One-vs-All"),
+                ("structured", "Structured (Crammer–Singer)")]
+
+
+def svm_from_scores(S: np.ndarray, y: np.ndarray, delta: float = 1.0,
+                    variant: str = "ww") -> tuple[np.ndarray, np.ndarray]:
     """Multiclass hinge loss from scores S (N, C) -> (losses (N,), dS (N, C) of their mean).
+
+    * ``"ww"`` (the lecture's): sum over j != y_i of max(0, s_j - s_{y_i} + delta).
+    * ``"ova"``: each class is its own binary problem: sum over j != y_i of max(0, delta + s_j),
+      plus max(0, delta - s_{y_i}).
+    * ``"structured"``: only the strongest wrong class counts: max(0, max_{j != y_i} s_j - s_{y_i} +
+      delta).
 
     The gradient at a margin of exactly 0 is taken as 0 (a subgradient), as in the assignment.
     """
     n = S.shape[0]
     rows = np.arange(n)
-    margins = S - S[rows, y][:, None] + delta  # (N, C)
-    margins[rows, y] = 0.0
-    losses = np.maximum(margins, 0.0).sum(axis=1)
-    active = (margins > 0).astype(np.float64)  # each active j pushes s_j up, s_{y_i} down
-    active[rows, y] = -active.sum(axis=1)
-    return losses, active / n
+    if variant == "ww":
+        margins = S - S[rows, y][:, None] + delta  # (N, C)
+        margins[rows, y] = 0.0
+        active = (margins > 0).astype(np.float64)  # each active j pushes s_j up, s_{y_i} down
+        active[rows, y] = -active.sum(axis=1)
+        return np.maximum(margins, 0.0).sum(axis=1), active / n
+    if variant == "ova":
+        margins = delta + S  # wrong classes want s_j <= -delta
+        margins[rows, y] = delta - S[rows, y]  # the right class wants s_{y_i} >= delta
+        active = (margins > 0).astype(np.float64)
+        active[rows, y] *= -1.0
+        return np.maximum(margins, 0.0).sum(axis=1), active / n
+    if variant == "structured":
+        others = S.copy()
+        others[rows, y] = -np.inf
+        rival = np.argmax(others, axis=1)  # (N,) the highest-scoring wrong class
+        margins = others[rows, rival] - S[rows, y] + delta
+        active = (margins > 0).astype(np.float64)
+        dS = np.zeros_like(S)
+        dS[rows, rival] += active
+        dS[rows, y] -= active
+        return np.maximum(margins, 0.0), dS / n
+    raise ValueError(f"SVM 종류는 {', '.join(v for v, _ in SVM_VARIANTS)} 중 하나여야 합니다 "
+                     f"(받은 값: {variant!r}).")
 
 
 def softmax_from_scores(S: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -138,10 +166,15 @@ def _finish(losses, dS, W, X, reg) -> tuple[float, np.ndarray, np.ndarray]:
 
 def svm_loss(W, b, X, y, reg: float = 0.0, delta: float = 1.0):
     """-> (loss, dW (D, C), db (C,)) of the multiclass SVM loss with L2 regularisation on W."""
+    return svm_variant_loss(W, b, X, y, reg, delta, "ww")
+
+
+def svm_variant_loss(W, b, X, y, reg: float = 0.0, delta: float = 1.0, variant: str = "ww"):
+    """``svm_loss`` for any of ``SVM_VARIANTS`` (see ``svm_from_scores``)."""
     W, b, X, y = _checked(W, b, X, y)
     reg = _check_nonnegative(reg, "reg")
     delta = _check_nonnegative(delta, "delta")
-    losses, dS = svm_from_scores(_scores(W, b, X), y, delta)
+    losses, dS = svm_from_scores(_scores(W, b, X), y, delta, variant)
     return _finish(losses, dS, W, X, reg)
 
 
@@ -157,13 +190,15 @@ LOSSES = {"softmax": softmax_loss, "svm": svm_loss}
 
 
 def train_step(W, b, X, y, loss: str = "softmax", lr: float = 0.1, reg: float = 0.0,
-               delta: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+               delta: float = 1.0, variant: str = "ww") -> tuple[np.ndarray, np.ndarray]:
     """One step of gradient descent on ``loss`` -> (W - lr dW, b - lr db)."""
     if loss not in LOSSES:
         raise ValueError(f"loss는 'softmax' 또는 'svm'이어야 합니다 (받은 값: {loss!r}).")
     lr = _check_nonnegative(lr, "learning rate")
-    extra = {"delta": delta} if loss == "svm" else {}
-    _, dW, db = LOSSES[loss](W, b, X, y, reg=reg, **extra)
+    if loss == "svm":
+        _, dW, db = svm_variant_loss(W, b, X, y, reg, delta, variant)
+    else:
+        _, dW, db = softmax_loss(W, b, X, y, reg)
     W_new = np.asarray(W, dtype=np.float64) - lr * dW
     b_new = np.asarray(b, dtype=np.float64) - lr * db
     if not (np.all(np.isfinite(W_new)) and np.all(np.isfinite(b_new))):
@@ -225,13 +260,20 @@ def _linear_event(values: dict, event: dict) -> dict:
             X, y = _points(values["points"])
             for _ in range(1 if name == "step" else RUN_STEPS):
                 W, b = train_step(W, b, X, y, values["loss"], values["lr"], values["reg"],
-                                  values["delta"])
+                                  values["delta"], values["svm_variant"])
             steps = 1 if name == "step" else RUN_STEPS
             return {**_raw_params(W, b), "iteration": int(values["iteration"] or 0) + steps}
         if name == "reset":
             return {**_raw_params(np.array(DEFAULT_W), np.array(DEFAULT_B[0])), "iteration": 0}
         if name == "zero":
             return {**_raw_params(np.zeros((2, CLASSES)), np.zeros(CLASSES)), "iteration": 0}
+        if name == "random":
+            # Reproducible draws: the n-th press always gives the same W, b.
+            draws = int(values["draws"] or 0) + 1
+            rng = np.random.default_rng(draws)
+            return {**_raw_params(np.round(rng.normal(0, 1, (2, CLASSES)), 2),
+                                  np.round(rng.normal(0, 0.5, CLASSES), 2)),
+                    "iteration": 0, "draws": draws}
         if name == "data":
             return {"points": [list(p) for p in DEFAULT_POINTS]}
         return {}
@@ -346,14 +388,15 @@ def _num(v: float) -> float | str:
     return f"{v:.3e}" if abs(v) >= 1e5 else round(v, 4)
 
 
-def _render_linear(loss, W, b, lr, reg, delta, mode, add_class, points, iteration) -> list[dict]:
+def _render_linear(loss, svm_variant, W, b, lr, reg, delta, mode, add_class, points, iteration,
+                   draws) -> list[dict]:
     W, b = _params(W, b)
     X, y = _points(points)
     X, y = _check_data(X, y, W)
     S = _scores(W, b, X)
-    svm_i, _ = svm_from_scores(S, y, delta)
+    svm_i, _ = svm_from_scores(S, y, delta, svm_variant)
     soft_i, _, probs = softmax_from_scores(S, y)
-    svm = svm_loss(W, b, X, y, reg=reg, delta=delta)
+    svm = svm_variant_loss(W, b, X, y, reg, delta, svm_variant)
     soft = softmax_loss(W, b, X, y, reg=reg)
     reg_loss = reg * float(np.sum(W * W))
     accuracy = float(np.mean(np.argmax(S, axis=1) == y))
@@ -364,6 +407,7 @@ def _render_linear(loss, W, b, lr, reg, delta, mode, add_class, points, iteratio
     soft0 = softmax_loss(W0, b0, X, y)[0]
     svm0 = svm_loss(W0, b0, X, y, delta=1.0)[0]
     C = W.shape[1]
+    svm_name = {"ww": "SVM", "ova": "SVM (OvA)", "structured": "SVM (structured)"}[svm_variant]
 
     per_example = [[i + 1, int(y[i]), ", ".join(f"{s:.2f}" for s in S[i]), _num(svm_i[i]),
                     _num(soft_i[i]), round(float(probs[i, y[i]]), 3)] for i in range(len(X))]
@@ -376,24 +420,26 @@ def _render_linear(loss, W, b, lr, reg, delta, mode, add_class, points, iteratio
 
     outputs = [
         stats([("학습 step", int(iteration or 0)), ("정확도", f"{accuracy:.0%}"),
-               (f"{'Softmax' if loss == 'softmax' else 'SVM'} 전체 손실 (학습 중)", _num(chosen[0])),
+               (f"{'Softmax' if loss == 'softmax' else svm_name} 전체 손실 (학습 중)",
+                _num(chosen[0])),
                ("정규화 손실 λΣW²", _num(reg_loss))]),
         plot("linear-plane", _plane(W, b, X, y, S), clickable=True),
         text("색 영역은 점수가 가장 큰 클래스, 회색 선은 결정 경계, 점선은 각 클래스의 점수가 0인 "
              "선(sᶜ = 0)이고 화살표 쪽으로 점수가 커집니다. ⊗ 표시는 틀리게 분류된 점입니다."),
-        table(["", "SVM", "Softmax"], [
+        table(["", svm_name, "Softmax"], [
             ["데이터 손실 (평균)", _num(svm_i.mean()), _num(soft_i.mean())],
             ["정규화 손실 λΣW²", _num(reg_loss), _num(reg_loss)],
             ["전체 손실", _num(svm[0]), _num(soft[0])],
         ], caption=f"같은 W, b에서 두 손실 (Δ = {delta:g}, λ = {reg:g})"),
-        table(["#", "정답 yᵢ", "점수 (" + ", ".join(f"s{c}" for c in range(C)) + ")", "SVM Lᵢ",
+        table(["#", "정답 yᵢ", "점수 (" + ", ".join(f"s{c}" for c in range(C)) + ")",
+               f"{svm_name} Lᵢ",
                "Softmax Lᵢ", "P(정답)"],
               per_example, caption="예제별 점수와 손실 (강조 = 틀린 예제)", highlight=wrong),
-        gradient_table("SVM", svm[1], svm[2]),
+        gradient_table(svm_name, svm[1], svm[2]),
         gradient_table("Softmax", soft[1], soft[2]),
         table(["확인 (W = 0, b = 0)", "실제 함수로 계산", "이론값"], [
             ["Softmax 손실", round(soft0, 4), f"log C = log {C} = {math.log(C):.4f}"],
-            ["SVM 손실 (Δ = 1)", round(svm0, 4), f"C − 1 = {C - 1}"],
+            ["SVM 손실 (강의의 Weston–Watkins, Δ = 1)", round(svm0, 4), f"C − 1 = {C - 1}"],
         ], caption="Sanity check: 모든 점수가 같으면 (어떤 데이터든)"),
     ]
     ok = math.isclose(soft0, math.log(C), rel_tol=1e-12) and math.isclose(svm0, C - 1,
@@ -430,16 +476,20 @@ _LINEAR = widget(
         slider("lr", "learning rate", 0.1, min=0.001, max=1, step=0.1, log=True),
         slider("reg", "정규화 강도 λ (reg)", 0.001, min=0.0001, max=1, step=0.1, log=True),
         number("delta", "SVM margin Δ (delta)", 1, min=0, max=10, step=0.1),
+        select("svm_variant", "SVM 종류", "ww", SVM_VARIANTS,
+               help="Weston–Watkins가 강의의 SVM loss입니다. 나머지는 비교용 변형입니다."),
         button("step", "한 step"),
         button("run", "실행 / 정지", repeat=True),
         button("reset", "W, b 처음으로"),
         button("zero", "W, b = 0"),
+        button("random", "무작위 W, b"),
         select("mode", "클릭하면", "add", [("add", "점 추가"), ("remove", "점 지우기")]),
         select("add_class", "추가할 점의 클래스", "0",
                [(str(c), class_name(c)) for c in range(CLASSES)]),
         button("data", "데이터 초기화"),
         hidden("points", DEFAULT_POINTS),
         hidden("iteration", 0),
+        hidden("draws", 0),
     ],
     _render_linear,
     on_event=_linear_event,

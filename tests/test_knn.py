@@ -465,3 +465,17 @@ def test_knn_cv_uniform_noise_stays_near_chance():
     result = widget.update("knn-cv", {"dataset": "uniform", "n_points": "300", "n_classes": "2"})
     mean_trace = plot_of(result, "knn-cv")["data"][1]
     assert 0.3 < np.mean(mean_trace["y"]) < 0.7
+
+
+def test_knn_empty_space_contours_are_kth_neighbour_distances():
+    result = widget.update("knn", {"reach": True, "n_points": "20", "k": "3", "metric": "l1"})
+    assert result["ok"], result
+    contour = next(t for t in plot_of(result, "knn-plane")["data"] if t["type"] == "contour")
+    z = np.array(contour["z"]).ravel()
+    X, _ = knn.make_data("blobs", 20, 3, 0.3, 0)
+    _, grid = knn.plane_grid(knn.LIM, knn.GRID)
+    expected = np.sort(cdist(grid, X, "cityblock"), axis=1)[:, 2]
+    np.testing.assert_allclose(z, expected, atol=1e-3)
+    assert any("빈 공간" in t["text"] for t in outputs_of(result, "text"))
+    plain = widget.update("knn", {"n_points": "20"})
+    assert not any(t["type"] == "contour" for t in plot_of(plain, "knn-plane")["data"])

@@ -48,14 +48,18 @@ def relative_error(a, b):
     return np.linalg.norm(a - b) / max(1e-12, np.linalg.norm(a) + np.linalg.norm(b))
 
 
-def svm_reference(W, b, X, y, reg, delta):
-    """The SVM loss as the lecture writes it: loops over examples and classes."""
+def svm_reference(W, b, X, y, reg, delta, variant="ww"):
+    """The SVM losses written as loops over examples and classes (ww is the lecture's)."""
     S = X @ W + b
     total = 0.0
     for i in range(len(X)):
-        for j in range(W.shape[1]):
-            if j != y[i]:
-                total += max(0.0, S[i, j] - S[i, y[i]] + delta)
+        wrong = [j for j in range(W.shape[1]) if j != y[i]]
+        if variant == "ww":
+            total += sum(max(0.0, S[i, j] - S[i, y[i]] + delta) for j in wrong)
+        elif variant == "ova":
+            total += sum(max(0.0, delta + S[i, j]) for j in wrong) + max(0.0, delta - S[i, y[i]])
+        else:
+            total += max(0.0, max(S[i, j] for j in wrong) - S[i, y[i]] + delta)
     return total / len(X) + reg * np.sum(W ** 2)
 
 
@@ -99,6 +103,16 @@ def test_reg_gradient_is_two_reg_w_and_b_is_not_regularised(loss_fn):
     np.testing.assert_array_equal(db, db0)
 
 
+@pytest.mark.parametrize("variant", ["ova", "structured"])
+@pytest.mark.parametrize("seed", range(4))
+def test_svm_variant_gradients_match_central_differences(seed, variant):
+    W, b, X, y = random_problem(seed)
+    f = lambda: linear.svm_variant_loss(W, b, X, y, 0.2, 1.0, variant)[0]  # noqa: E731
+    _, dW, db = linear.svm_variant_loss(W, b, X, y, 0.2, 1.0, variant)
+    assert relative_error(dW, numerical_gradient(f, W)) < 1e-6
+    assert relative_error(db, numerical_gradient(f, b)) < 1e-6
+
+
 # ---------------------------------------------------------------------------------------------
 # Values
 # ---------------------------------------------------------------------------------------------
@@ -114,6 +128,9 @@ def test_zero_weights_give_log_c_and_c_minus_one_for_any_x(n, d, c, seed, scale)
     assert softmax_loss(W, b, X, y)[0] == pytest.approx(math.log(c), rel=1e-12)
     assert svm_loss(W, b, X, y)[0] == pytest.approx(c - 1, rel=1e-12)
     assert svm_loss(W, b, X, y, delta=2.5)[0] == pytest.approx(2.5 * (c - 1), rel=1e-12)
+    # The variants at W = 0: one-vs-all adds the right class's own margin; structured counts one.
+    assert linear.svm_variant_loss(W, b, X, y, 0, 1.0, "ova")[0] == pytest.approx(c, rel=1e-12)
+    assert linear.svm_variant_loss(W, b, X, y, 0, 1.0, "structured")[0] == pytest.approx(1.0)
 
 
 @settings(max_examples=100, deadline=None)
@@ -126,6 +143,9 @@ def test_losses_match_independent_references(seed, scale, reg, delta):
     assert softmax_loss(W, b, X, y, reg=reg)[0] == pytest.approx(expected, rel=1e-10, abs=1e-12)
     assert svm_loss(W, b, X, y, reg=reg, delta=delta)[0] == pytest.approx(
         svm_reference(W, b, X, y, reg, delta), rel=1e-10, abs=1e-12)
+    for variant in ("ova", "structured"):
+        assert linear.svm_variant_loss(W, b, X, y, reg, delta, variant)[0] == pytest.approx(
+            svm_reference(W, b, X, y, reg, delta, variant), rel=1e-10, abs=1e-12)
 
 
 def test_hand_computed_tiny_example():
@@ -142,6 +162,12 @@ def test_hand_computed_tiny_example():
     # With delta = 2 both margins are active: 2 + 0.5.
     assert svm_loss(W, b, X, y, delta=2.0)[0] == 2.5
     assert svm_loss(W, b, X, y, delta=0.0)[0] == 0.0
+    # One-vs-all: max(0, 1 + 1) + max(0, 1 - 0.5) for the wrong classes, max(0, 1 - 1) for class 0.
+    assert linear.svm_variant_loss(W, b, X, y, variant="ova")[0] == 2.5
+    # Structured: only the strongest wrong class (1): max(0, 1 - 1 + 1).
+    loss, dW, db = linear.svm_variant_loss(W, b, X, y, variant="structured")
+    assert loss == 1.0
+    np.testing.assert_array_equal(db, [-1.0, 1.0, 0.0])
     # Softmax: -log(e / (e + e + e^-0.5)) = log(2 + e^-1.5).
     loss, dW, db = softmax_loss(W, b, X, y)
     assert loss == pytest.approx(math.log(2 + math.exp(-1.5)), rel=1e-14)
@@ -222,7 +248,10 @@ def test_bad_input_raises_in_korean(loss_fn, bad, pattern):
     assert pattern in korean_error(excinfo)
 
 
-def test_svm_rejects_negative_delta_and_train_step_unknown_loss():
+def test_svm_rejects_negative_delta_unknown_variant_and_train_step_unknown_loss():
+    with pytest.raises(ValueError) as excinfo:
+        linear.svm_variant_loss(**GOOD, variant="ovr")
+    assert "SVM 종류" in korean_error(excinfo)
     with pytest.raises(ValueError) as excinfo:
         svm_loss(**GOOD, delta=-1)
     assert "delta" in korean_error(excinfo)
@@ -340,3 +369,22 @@ def test_linear_bad_input_is_a_korean_message(state, pattern):
     result = widget.update("linear-loss", state)
     assert result["ok"] is False
     assert pattern in result["message"] and HANGUL.search(result["message"])
+
+
+def test_linear_svm_variant_and_random_button():
+    result = widget.update("linear-loss", {"svm_variant": "structured", "loss": "svm"})
+    assert result["ok"], result
+    side = table_by_caption(result, "같은 W, b")
+    assert side["columns"][1] == "SVM (structured)"
+    W, b, X, y = widget_problem(result["state"])
+    assert side["rows"][2][1] == pytest.approx(
+        svm_reference(W, b, X, y, 0.001, 1.0, "structured"), abs=1e-4)
+    stepped = widget.update("linear-loss", result["state"], {"type": "action", "name": "step"})
+    W1, b1, _, _ = widget_problem(stepped["state"])
+    W2, b2 = linear.train_step(W, b, X, y, "svm", 0.1, 0.001, 1.0, "structured")
+    np.testing.assert_allclose(W1, W2, rtol=1e-5)
+    first = widget.update("linear-loss", {}, {"type": "action", "name": "random"})
+    again = widget.update("linear-loss", {}, {"type": "action", "name": "random"})
+    second = widget.update("linear-loss", first["state"], {"type": "action", "name": "random"})
+    assert first["state"]["W"] == again["state"]["W"] != second["state"]["W"]
+    assert first["state"]["draws"] == 1 and second["state"]["draws"] == 2
