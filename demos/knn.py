@@ -197,17 +197,16 @@ def _ranked_votes(dists: np.ndarray, label_index: np.ndarray, n_classes: int,
 
 
 def _check_ks(ks) -> list[int]:
+    """A k or a list of ks -> distinct positive ints, in the given order."""
     if isinstance(ks, numbers.Real):
         ks = [ks]
     try:
-        ks = [as_int(k, "k", low=1) for k in ks]
-    except TypeError as error:
-        if "정수" in str(error):
-            raise
+        ks = list(ks)
+    except TypeError:
         raise TypeError("ks에는 k 값들의 목록을 넣으세요.") from None
     if not ks:
         raise ValueError("ks가 비어 있습니다. k 값을 하나 이상 넣으세요.")
-    return list(dict.fromkeys(ks))
+    return list(dict.fromkeys(as_int(k, "k", low=1) for k in ks))
 
 
 def cross_validate(X, y, ks, num_folds: int = 5, metric: str = "l2") -> dict[int, list[float]]:
@@ -443,8 +442,6 @@ def _knn_event(values: dict, event: dict) -> dict:
         return {"points": added + [[round(float(p[0]), 4), round(float(p[1]), 4),
                                     int(values["add_class"])]]}
     X, _, ids = _dataset(values)
-    if len(X) == 0:
-        return {}
     gaps = np.hypot(*(X - p).T)
     nearest = int(np.argmin(gaps))
     if gaps[nearest] > PICK_RADIUS:
@@ -457,7 +454,7 @@ def _knn_event(values: dict, event: dict) -> dict:
 
 
 def _unit_balls() -> list[dict]:
-    """L2 circle and L1 diamond of in a corner; the diamond is tied to the axes."""
+    """L2 circle and L1 diamond of radius UNIT_BALL_R in a corner; the diamond is tied to the axes."""
     cx, cy = UNIT_BALL_AT
     t = np.linspace(0, 2 * np.pi, 49)
     r = UNIT_BALL_R
