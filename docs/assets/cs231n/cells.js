@@ -214,8 +214,8 @@
       this.output.classList.remove("cs231n-cell-output--stale");
       const started = performance.now();
       const tick = () => {
-        if (runtime.state === "loading") {
-          const p = runtime.progress || { step: 0, total: 3, label: "준비 중" };
+        if (runtime.state !== "ready") {   // idle only until api.call below starts the runtime
+          const p = runtime.progress || { step: 0, total: 3, label: "Python 런타임 준비 중" };
           this.setState("loading");
           this.status.textContent = `${p.label}… (${p.step}/${p.total}단계)`;
         } else {
