@@ -387,8 +387,8 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
 
     has_notes = lecture_has_notes(lecture)
     if overview and not has_notes:
-        note = ('<p class="cs231n-overview-note">작성자의 노트가 아직 없어, CS231n 2025년 봄 강의 '
-                '내용을 바탕으로 사이트가 덧붙인 요약입니다.</p>\n\n')
+        note = ("작성자의 노트가 아직 없어, CS231n 2025년 봄 강의 내용을 바탕으로 사이트가 덧붙인 "
+                "요약입니다.\n{ .cs231n-overview-note }\n\n")
         md.append(admonition("abstract", "cs231n-site cs231n-overview", OVERVIEW_TITLE,
                              note + overview))
 
@@ -466,13 +466,13 @@ def _json(text: str) -> str:
 
 def progress_bar(done: int, total: int, label: str, extra_class: str = "") -> str:
     percent = round(100 * done / total) if total else 0
-    classes = f"cs231n-site cs231n-progress {extra_class}".strip()
+    classes = f"cs231n-site cs231n-bar {extra_class}".strip()
     return (f'<div class="{classes}">'
-            f'<div class="cs231n-progress-label"><span>{html.escape(label)}</span>'
-            f'<span class="cs231n-progress-count">{done} / {total} ({percent}%)</span></div>'
-            f'<div class="cs231n-progress-track" role="progressbar" aria-valuemin="0" '
+            f'<div class="cs231n-bar-label"><span>{html.escape(label)}</span>'
+            f'<span class="cs231n-bar-count">{done} / {total} ({percent}%)</span></div>'
+            f'<div class="cs231n-bar-track" role="progressbar" aria-valuemin="0" '
             f'aria-valuemax="{total}" aria-valuenow="{done}" aria-label="{html.escape(label)}">'
-            f'<span class="cs231n-progress-fill" style="width: {percent}%"></span></div></div>')
+            f'<span class="cs231n-bar-fill" style="width: {percent}%"></span></div></div>')
 
 
 def progress_summary(weeks: list[WeekProgress], per_week: bool = True) -> str:
@@ -480,7 +480,7 @@ def progress_summary(weeks: list[WeekProgress], per_week: bool = True) -> str:
     done, total = sum(w.done for w in weeks), sum(w.total for w in weeks)
     rows = "".join(progress_bar(w.done, w.total, plain_text(gfm_heading(w.title)), "cs231n-week")
                    for w in weeks) if per_week else ""
-    return (f'<div class="cs231n-site cs231n-progress-summary">'
+    return (f'<div class="cs231n-site cs231n-bars">'
             f'{progress_bar(done, total, "전체 진행률", "cs231n-total")}{rows}</div>')
 
 

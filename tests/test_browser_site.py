@@ -88,7 +88,7 @@ def test_palette_toggle_switches_to_dark(page, site_url):
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     page.locator("form[data-md-component=palette] label:visible").first.click()
     expect(page.locator("body")).not_to_have_attribute("data-md-color-scheme", scheme)
-    expect(page.locator(".cs231n-progress-fill").first).to_be_visible()
+    expect(page.locator(".cs231n-bar-fill").first).to_be_visible()
 
 
 @pytest.mark.parametrize("page", [{"width": 390, "height": 844}], indirect=True)
