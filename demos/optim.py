@@ -548,7 +548,9 @@ def _prepare(surface, methods, start, steps, lr, hyper):
         raise TypeError(f"알 수 없는 hyperparameter: {', '.join(sorted(extra))}. "
                         f"가능한 이름: {', '.join(sorted(known))}.")
     surface = _surface(surface)
-    if isinstance(methods, str) or not methods:
+    if not isinstance(methods, (list, tuple)):
+        raise TypeError("optimizers에는 optimizer 이름의 목록을 넣어야 합니다 (예: ['sgd', 'adam']).")
+    if not methods:
         raise ValueError("optimizer를 하나 이상 고르세요.")
     for method in methods:
         if method not in METHODS:

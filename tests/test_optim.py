@@ -459,6 +459,10 @@ def test_unknown_hyperparameter_and_nesterov_without_momentum_are_rejected():
         optim.trajectory("quadratic", "nesterov", (0, 0), 5, 0.1, momentum=0.0)
     with pytest.raises(ValueError):
         optim.run("quadratic", [], steps=5)
+    with pytest.raises(TypeError, match="목록"):
+        optim.run("quadratic", "adam", steps=5)
+    with pytest.raises(TypeError, match="목록"):
+        optim.run("quadratic", 5, steps=5)
 
 
 def test_surface_object_is_accepted():

@@ -1,0 +1,151 @@
+"""Lecture 3's optimizer demos in real Chromium with the real Pyodide: ``demos.optim`` called from
+JavaScript equals CPython, the widget redraws when a control changes or the plot is clicked, and
+bad input is explained in Korean and can be fixed."""
+
+from __future__ import annotations
+
+import math
+
+from demos import bridge
+
+LECTURE_3 = "/lectures/lecture-03/"
+OPTIM = '.cs231n-demo[data-demo="optim"]'
+SCHEDULE = '.cs231n-demo[data-demo="lr-schedule"]'
+
+CALLS = [("demos.optim.trajectory",
+          {"surface": "rosenbrock", "optimizer": method, "start": [-1.2, 1.0], "steps": 60,
+           "lr": 1e-3 if method in ("sgd", "momentum", "nesterov") else 0.05,
+           "weight_decay": 0.01, "schedule": "cosine"})
+         for method in ("sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw")]
+CALLS += [
+    ("demos.optim.trajectory", {"surface": "saddle", "optimizer": "newton", "start": [-1.5, 0.3],
+                                "steps": 10, "lr": 1.0}),
+    ("demos.optim.run", {"surface": "rosenbrock", "optimizers": ["sgd", "adam"], "steps": 50,
+                         "lr": {"sgd": 0.5, "adam": 0.05}, "noise": 0.2, "seed": 1}),
+    ("demos.optim.lr_schedule", {"name": "warmup_cosine", "steps": 30, "lr": 0.1, "warmup": 5}),
+]
+
+
+def close(a, b) -> bool:
+    """Equal JSON values, floats up to 1e-9 relative (WebAssembly libm may round differently)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 120_000) -> None:
+    page.wait_for_function(
+        "([sel, n]) => { const r = document.querySelector(sel);"
+        " return r && Number(r.dataset.updates || 0) >= n && !r.cs231nWidget.busy; }",
+        arg=[selector, at_least], timeout=timeout)
+
+
+def updates(page, selector: str) -> int:
+    return int(page.get_attribute(selector, "data-updates") or 0)
+
+
+def after(page, selector: str, action) -> None:
+    """Do ``action()`` and wait until the widget has redrawn once more and is idle."""
+    before = updates(page, selector)
+    action()
+    wait_updated(page, selector, before + 1)
+
+
+def open_widget(page, site_url, selector: str) -> None:
+    page.goto(site_url + LECTURE_3)
+    page.locator(selector).scroll_into_view_if_needed()
+    wait_updated(page, selector)
+
+
+def line(page, name: str) -> dict:
+    """x and y of the named optimizer's path on the contour plot."""
+    return page.evaluate("""(name) => {
+        const node = document.querySelector('.cs231n-demo[data-demo="optim"] [data-plot="paths"]');
+        const t = node.data.find((d) => d.name === name && d.mode === 'lines');
+        return {x: Array.from(t.x), y: Array.from(t.y)};
+    }""", name)
+
+
+def test_call_equals_cpython_and_errors_are_korean(page, site_url):
+    page.goto(site_url + LECTURE_3)
+    got = page.evaluate("""async (calls) => {
+        await window.cs231n.ready();
+        const out = [];
+        for (const [name, kwargs] of calls) out.push(await window.cs231n.call(name, kwargs));
+        return out;
+    }""", [list(c) for c in CALLS])
+    expected = [bridge.call(name, kwargs) for name, kwargs in CALLS]
+    for (name, kwargs), ours, theirs in zip(CALLS, got, expected):
+        assert close(ours, theirs), (name, kwargs.get("optimizer"), ours, theirs)
+    assert len(got[0]) == 61 and got[0][0] == [-1.2, 1.0]
+    assert got[6][-1] == [0.0, 0.0]                      # Newton sits on the saddle point
+    diverged = got[7]["sgd"]
+    assert diverged["stopped_at"] is not None and "발산" in diverged["message"]
+    assert got[7]["adam"]["stopped_at"] is None and len(got[7]["adam"]["points"]) == 51
+    message = page.evaluate("""async () => {
+        try { await window.cs231n.call('demos.optim.trajectory',
+                {surface: 'quadratic', optimizer: 'adam', start: [0, 0], steps: 5, lr: 0}); }
+        catch (e) { return e.message; }
+        return 'no error';
+    }""")
+    assert "learning rate" in message and "0보다 커야" in message
+
+
+def test_optim_widget_redraws_when_controls_change_and_on_click(page, site_url):
+    open_widget(page, site_url, OPTIM)
+    assert page.get_attribute(OPTIM, "data-state") == "ready"
+    first = line(page, "SGD")
+    assert len(first["x"]) == 201
+    after(page, OPTIM, lambda: page.fill(f'{OPTIM} [data-control="lr_sgd"]', "0.05"))
+    slower = line(page, "SGD")
+    assert slower != first and slower["x"][0] == first["x"][0]
+    after(page, OPTIM, lambda: page.select_option(f'{OPTIM} [data-control="surface"]', "saddle"))
+    assert line(page, "SGD")["x"][0] == -1.8          # the saddle's own start point
+
+    # clicking the plot moves the start there
+    node = f'{OPTIM} [data-plot="paths"]'
+    page.locator(node).scroll_into_view_if_needed()
+    x, y = page.evaluate("""(sel) => {
+        const node = document.querySelector(sel);
+        const rect = node.getBoundingClientRect();
+        const xa = node._fullLayout.xaxis, ya = node._fullLayout.yaxis;
+        return [rect.left + xa._offset + 0.75 * xa._length, rect.top + ya._offset + 0.25 * ya._length];
+    }""", node)
+    after(page, OPTIM, lambda: page.mouse.click(x, y))
+    moved = line(page, "SGD")
+    assert moved["x"][0] > 0.5 and moved["y"][0] > 0.3   # upper right quarter of the window
+
+    # the scrubber shows a shorter path
+    after(page, OPTIM, lambda: page.eval_on_selector(
+        f'{OPTIM} [data-control="progress"]',
+        "(el) => { el.value = '25'; el.dispatchEvent(new Event('input', {bubbles: true})); }"))
+    assert len(line(page, "SGD")["x"]) == 51
+
+
+def test_optim_bad_input_is_korean_and_fixing_it_recovers(page, site_url):
+    open_widget(page, site_url, OPTIM)
+    box = f'{OPTIM} [data-control="lr_adaptive"]'
+    before = line(page, "Adam")
+    after(page, OPTIM, lambda: page.fill(box, "abc"))
+    message = page.inner_text(f"{OPTIM} .cs231n-message")
+    assert "learning rate" in message and "숫자" in message
+    assert page.get_attribute(OPTIM, "data-state") == "ready"
+    after(page, OPTIM, lambda: page.fill(f'{OPTIM} [data-control="beta2"]', "1"))
+    after(page, OPTIM, lambda: page.fill(box, "0.02"))
+    assert "β₂" in page.inner_text(f"{OPTIM} .cs231n-message") or "beta2" in page.inner_text(
+        f"{OPTIM} .cs231n-message")
+    after(page, OPTIM, lambda: page.fill(f'{OPTIM} [data-control="beta2"]', "0.999"))
+    assert page.locator(f"{OPTIM} .cs231n-message").is_hidden()
+    assert line(page, "Adam") != before
+
+
+def test_lr_schedule_widget_draws_every_schedule(page, site_url):
+    open_widget(page, site_url, SCHEDULE)
+    names = page.evaluate(
+        "(sel) => document.querySelector(sel + ' [data-plot=\"schedules\"]').data.map(d => d.name)",
+        SCHEDULE)
+    assert len(names) == 6 and any(n.startswith("cosine") for n in names)
