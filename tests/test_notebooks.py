@@ -98,24 +98,28 @@ def test_notebook_has_korean_prose_math_figures_and_no_errors(path):
 # The comparison the staleness check relies on.
 # ---------------------------------------------------------------------------------------------
 
+def _float_in_a_figure(nb) -> tuple[list, int]:
+    """(a trace's x or y list, index of a non-zero float in it) from the first figure that has one."""
+    for output in plotly_outputs(nb):
+        for trace in output["data"][notebooks.PLOTLY_MIME]["data"]:
+            for key in ("x", "y"):
+                values = trace.get(key)
+                if isinstance(values, list):
+                    for i, v in enumerate(values):
+                        if isinstance(v, float) and v != 0:
+                            return values, i
+    raise AssertionError("그림에 float 값이 없습니다")
+
+
 def test_differences_flag_a_changed_number_but_not_rounding_noise():
-    path = NOTEBOOKS[0]
-    stored = nbformat.read(path, as_version=4)
+    stored = nbformat.read(NOTEBOOKS[0], as_version=4)
     assert notebooks.differences(stored, copy.deepcopy(stored)) == []
 
-    figure_cell = next(c for c in stored.cells if any(
-        notebooks.PLOTLY_MIME in o.get("data", {}) for o in c.get("outputs", [])))
-    trace = next(t for t in figure_cell.outputs[0]["data"][notebooks.PLOTLY_MIME]["data"]
-                 if isinstance(t.get("x"), list) and any(isinstance(v, float) for v in t["x"]))
-    i = next(i for i, v in enumerate(trace["x"]) if isinstance(v, float) and v != 0)
-
     noisy = copy.deepcopy(stored)
-    noisy_trace = next(t for t in noisy.cells[stored.cells.index(figure_cell)].outputs[0]["data"]
-                       [notebooks.PLOTLY_MIME]["data"] if t.get("name") == trace.get("name")
-                       and t.get("x") == trace["x"])
-    noisy_trace["x"][i] *= 1 + 1e-12
+    values, i = _float_in_a_figure(noisy)
+    values[i] *= 1 + 1e-12
     assert notebooks.differences(stored, noisy) == []
-    noisy_trace["x"][i] += 0.01
+    values[i] += 0.01
     assert notebooks.differences(stored, noisy)
 
     printed = copy.deepcopy(stored)
@@ -123,6 +127,12 @@ def test_differences_flag_a_changed_number_but_not_rounding_noise():
                   and re.search(r"\d", o["text"]))
     stream["text"] = re.sub(r"\d", lambda m: str((int(m.group()) + 1) % 10), stream["text"], count=1)
     assert notebooks.differences(stored, printed)
+
+    placeholder = copy.deepcopy(stored)
+    figure = next(o for c in placeholder.cells for o in c.get("outputs", [])
+                  if notebooks.PLOTLY_MIME in o.get("data", {}))
+    figure["data"]["text/html"] = figure["data"]["text/html"].replace('data-output="', 'data-output="9')
+    assert notebooks.differences(placeholder, stored)
 
 
 def test_text_comparison_tolerates_only_the_last_digits():
