@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import re
 import sys
@@ -30,7 +31,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitekit.notes_model import (COURSE_TITLES, LECTURE_COUNT, FENCE, _heading_lines, heading_of,
+from sitekit.notes_model import (COURSE_TITLES, FENCE, LECTURE_COUNT, heading_lines, heading_of,
                                  lecture_number_of, read_meta, split_front_matter)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,7 +72,7 @@ def _boundaries(lines: list[str]) -> list[tuple[int, str, int | None, str]]:
     found: list[tuple[int, str, int | None, str]] = []
     lecture_level = None
     seen: dict[str, int] = {}
-    for i in _heading_lines(lines):
+    for i in heading_lines(lines):
         level, title = heading_of(lines[i])
         number = lecture_number_of(title)
         if number is not None and lecture_level in (None, level):
@@ -98,7 +99,7 @@ def split_readme(text: str) -> list[Region]:
     lines = text.splitlines(keepends=True)
     bounds = _boundaries(lines)
     first = bounds[0][0] if bounds else len(lines)
-    roadmap_title = next((heading_of(lines[i])[1] for i in _heading_lines(lines[:first])
+    roadmap_title = next((heading_of(lines[i])[1] for i in heading_lines(lines[:first])
                           if re.search(r"roadmap|주차", heading_of(lines[i])[1], re.I)),
                          "주차별 진행 상황 (Roadmap)")
     regions = [Region("roadmap", 1, first, "".join(lines[:first]), title=roadmap_title)]
@@ -126,7 +127,6 @@ def _yaml_scalar(value) -> str:
         return "null"
     if isinstance(value, int):
         return str(value)
-    import json
     return json.dumps(str(value), ensure_ascii=False)
 
 

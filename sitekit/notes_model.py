@@ -32,7 +32,7 @@ __all__ = [
     "COURSE_TITLES", "LECTURE_COUNT", "Section", "Question", "Lecture", "WeekProgress",
     "split_front_matter", "read_meta", "sections", "strip_trailer", "parse_lecture", "questions",
     "roadmap_progress", "is_blank_markdown", "lecture_number_of", "Part", "question_sections",
-    "heading_of",
+    "heading_of", "heading_lines",
 ]
 
 LECTURE_COUNT = 18
@@ -140,7 +140,7 @@ def heading_of(line: str) -> tuple[int, str] | None:
     return len(match.group(1)), title
 
 
-def _heading_lines(lines: list[str]) -> list[int]:
+def heading_lines(lines: list[str]) -> list[int]:
     """Indices of heading lines, skipping fenced code blocks."""
     found, fence = [], None
     for i, line in enumerate(lines):
@@ -164,7 +164,7 @@ def sections(markdown: str) -> tuple[str, list[Section]]:
     Joining ``preamble + heading line + body`` over all sections gives back ``markdown`` exactly.
     """
     lines = markdown.splitlines(keepends=True)
-    starts = _heading_lines(lines)
+    starts = heading_lines(lines)
     if not starts:
         return markdown, []
     preamble = "".join(lines[:starts[0]])

@@ -398,13 +398,16 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
         md.append(page.chunk(site_note() + _end_boxes(page, placements, "")))
         placements = []
     level0 = lecture.heading_level or 3
+    seen: set[str] = set()  # only the first 배운 점 / Q&A part gets the #learned / #qa anchor
     for part in parts:
         level = part.section.level - level0 + 1
+        first = part.kind not in seen
+        seen.add(part.kind)
         if part.kind == "learned":
-            md.append(_learned_markdown(page, part, level, placements))
+            md.append(_learned_markdown(page, part, level, placements, first))
             placements = []
         elif part.kind == "qa":
-            md.append(_qa_markdown(page, part, level, lecture))
+            md.append(_qa_markdown(page, part, level, lecture, first))
         else:
             md.append(_section_markdown(page, part.section, level))
             for child in part.children:
@@ -427,8 +430,9 @@ def _end_boxes(page: RenderedPage, placements, rendered: str) -> str:
     return tail
 
 
-def _learned_markdown(page: RenderedPage, part: Part, level: int, placements) -> str:
-    out = heading_markdown(part.section.title, level, "#learned")
+def _learned_markdown(page: RenderedPage, part: Part, level: int, placements,
+                      first: bool = True) -> str:
+    out = heading_markdown(part.section.title, level, "#learned" if first else "")
     body = strip_trailer(part.section.body)[0]
     children = "".join(c.text for c in part.children)
     if is_blank_markdown(body + children):
@@ -441,8 +445,9 @@ def _learned_markdown(page: RenderedPage, part: Part, level: int, placements) ->
     return out
 
 
-def _qa_markdown(page: RenderedPage, part: Part, level: int, lecture: Lecture) -> str:
-    out = heading_markdown(part.section.title, level, "#qa")
+def _qa_markdown(page: RenderedPage, part: Part, level: int, lecture: Lecture,
+                 first: bool = True) -> str:
+    out = heading_markdown(part.section.title, level, "#qa" if first else "")
     intro = strip_trailer(part.section.body)[0]
     blocks = []
     if not is_blank_markdown(intro):
@@ -450,7 +455,8 @@ def _qa_markdown(page: RenderedPage, part: Part, level: int, lecture: Lecture) -
     mine = [q for q in lecture.questions
             if any(q.body == s.body and q.heading == s.title for s in question_sections(part))]
     blocks.extend(question_html(q) for q in mine)
-    page.toc["qa"] = [(html.escape(plain_text(gfm_heading(q.heading))), q.anchor) for q in mine]
+    if first:  # questions of a second Q&A part stay out of the TOC (its heading has no fixed id)
+        page.toc["qa"] = [(html.escape(plain_text(gfm_heading(q.heading))), q.anchor) for q in mine]
     if not mine and is_blank_markdown(intro):
         blocks.append(site_note())
     return out + page.chunk("\n".join(blocks))

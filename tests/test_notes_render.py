@@ -6,6 +6,7 @@ cmark-gfm called directly, and Python-Markdown called directly.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import cmarkgfm
@@ -293,3 +294,12 @@ def test_home_overview_and_cards():
     assert not empty.has_notes and empty.question_count == 0
     html = render.cards_html([card, empty])
     assert "질문 3개" in html and "강의 개요만" in html and 'href="lectures/lecture-02/"' in html
+
+
+def test_a_second_qa_part_keeps_ids_unique():
+    text = ("### Lecture 3: X\n#### 배운 점\n1. a\n#### 내가 가진 의문 & 답변\n##### 1. t\n**Q.** q\n"
+            "> **A.** a\n#### 추가 질문\n##### 2. u\n**Q.** q\n> **A.** a\n")
+    html = page_html(render.render_lecture(notes_file(text), 5))
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids))
+    assert 'id="q-5-1"' in html and 'id="q-5-2"' in html
