@@ -709,7 +709,7 @@ def _render_cv(dataset, n_classes, n_points, noise, seed, metric, num_folds, max
          "marker": {"symbol": "star", "size": 16, "color": CLASS_COLORS[0]},
          "hovertemplate": "best k=%{x}: %{y:.1%}<extra></extra>"},
     ]
-    layout = {"autosize": True, "height": 360, "margin": {"l": 44, "r": 8, "t": 8, "b": 40},
+    layout = {"autosize": True, "height": 360, "margin": {"l": 56, "r": 8, "t": 8, "b": 40},
               "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
               "xaxis": {"title": {"text": "k"}, "fixedrange": True},
               "yaxis": {"title": {"text": "정확도"}, "tickformat": ".0%", "fixedrange": True},
