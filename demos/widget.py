@@ -280,7 +280,8 @@ def parse_state(widget_id: str, state: dict) -> dict:
 
 def update(widget_id: str, state: dict | None = None, event: dict | None = None) -> dict:
     """Apply ``event`` (if any) and render. Bad input returns ``ok=False`` with a Korean message and
-    the state unchanged, so the reader can fix it; the previous picture stays on screen."""
+    the raw state exactly as the reader left it (nothing typed is lost), so they can fix it; the host
+    keeps the previous picture on screen, dimmed."""
     spec = _spec(widget_id)
     state = {**defaults(widget_id), **(state or {})}
     try:

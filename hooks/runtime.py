@@ -5,8 +5,8 @@
   site makes no request outside its own origin. Otherwise the worker loads the official CDN.
 * Always: ``pyodide/pyodide-lock.json`` (the official lock plus the ``demos`` wheel) and the wheel
   itself, rebuilt from ``demos/`` on every build, so ``mkdocs serve`` picks up edits in ``demos/``.
-* Plotly.js from the ``plotly`` package and KaTeX from ``node_modules`` (npm, package-lock.json),
-  never pasted into the repository; ``assets/cs231n/config.js`` tells the browser where all this is.
+* Plotly.js from the ``plotly`` package, never pasted into the repository;
+  ``assets/cs231n/config.js`` tells the browser where all this is (KaTeX comes from hooks/notes.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from sitekit import demos_wheel, pyodide_files  # noqa: E402
 log = logging.getLogger("mkdocs.hooks.runtime")
 WHEEL_CACHE = ROOT / ".cache" / "demos-wheel"
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-KATEX_DIST = ROOT / "node_modules" / "katex" / "dist"
 VENDOR = "assets/vendor"
 
 _state: dict = {}
@@ -60,8 +59,9 @@ def _runtime_config() -> dict:
         "lockURL": "pyodide/pyodide-lock.json",
         "siteWheels": ["demos"],
         "plotly": f"{VENDOR}/plotly-{plotly.__version__}.min.js",
-        "katex": f"{VENDOR}/katex/katex.min.js",
-        "katexCSS": f"{VENDOR}/katex/katex.min.css",
+        # KaTeX itself is copied (and put on every page) by hooks/notes.py
+        "katex": "assets/katex/katex.min.js",
+        "katexCSS": "assets/katex/katex.min.css",
     }
 
 
@@ -78,13 +78,6 @@ def on_files(files: Files, config) -> Files:
     add("pyodide/pyodide-lock.json", content=_state["lock"])
     add(f"pyodide/{_state['wheel'].name}", path=_state["wheel"])
     add(_runtime_config()["plotly"], path=PLOTLY_JS)
-    if KATEX_DIST.is_dir():
-        for path in sorted(KATEX_DIST.rglob("*")):
-            if path.is_file() and (path.suffix in (".js", ".css", ".woff2") and "contrib" not in path.parts
-                                   or path.name == "auto-render.min.js"):
-                add(f"{VENDOR}/katex/{path.relative_to(KATEX_DIST).as_posix()}", path=path)
-    else:
-        log.warning("node_modules/katex is missing: run `python3 build.py setup` (npm ci)")
     add("assets/cs231n/config.js",
         content=f"window.CS231N_RUNTIME = {json.dumps(_runtime_config(), indent=2)};\n")
     return files

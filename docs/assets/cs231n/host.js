@@ -161,11 +161,22 @@
     return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(4) : String(+value.toPrecision(6));
   };
 
+  // Material's colour variables may hold hsla(... deg ...) or nested var() that Plotly cannot parse:
+  // let the browser resolve them on a probe element and hand Plotly plain rgb() strings.
+  function resolvedColor(cssValue, fallback) {
+    const probe = el("span", { style: `color: ${cssValue}; display: none` });
+    document.body.append(probe);
+    const color = getComputedStyle(probe).color;
+    probe.remove();
+    return color || fallback;
+  }
+
   function themeLayout() {
-    const style = getComputedStyle(document.body);
-    const fg = style.getPropertyValue("--md-default-fg-color").trim() || "#222";
-    const grid = style.getPropertyValue("--md-default-fg-color--lightest").trim() || "#ddd";
-    return { fg, grid, font: style.fontFamily };
+    return {
+      fg: resolvedColor("var(--md-default-fg-color)", "#222"),
+      grid: resolvedColor("var(--md-default-fg-color--lightest)", "#ddd"),
+      font: getComputedStyle(document.body).fontFamily,
+    };
   }
 
   function themed(layout) {
