@@ -362,6 +362,9 @@ def site_html(content: str, *, notebook: nbformat.NotebookNode, file_name: str, 
     ``notebook-plotly.js`` relative to the page. The script goes inside the content so Material
     re-runs it after instant navigation.
     """
+    # The inlined JupyterLab CSS is most of the input (575 kB); dropping it before parsing makes
+    # the parse about ten times cheaper. (CSS never contains "</style>".)
+    content = re.sub(r"<style\b[^>]*>.*?</style>", "", content, flags=re.S | re.I)
     soup = BeautifulSoup(content, "html.parser")
     for node in soup.find_all(["script", "style", "link"]):
         node.decompose()
