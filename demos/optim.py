@@ -581,11 +581,11 @@ def run(surface, optimizers, start=None, steps: int = 200, lr=None, **hyper) -> 
     dict ``{name: value}`` (missing names get the default).
 
     Returns ``{name: {"points": (k, 2), "loss": (k,), "lr": (steps,), "stopped_at": int | None,
-    "message": str | None}}`` in the order of ``optimizers``. A finished run has
-    ``stopped_at = None`` and ``k = steps + 1`` points (the start first). A stopped run has
-    ``stopped_at = s``: update ``s`` (1-based) diverged (NaN / inf / left ``surface.bound``) or met
-    a singular Hessian; ``points`` then holds the ``s`` good points ``p_0 .. p_{s-1}`` and
-    ``message`` says so in Korean.
+    "reason": str | None, "message": str | None}}`` in the order of ``optimizers``. A finished
+    run has ``stopped_at = None`` and ``k = steps + 1`` points (the start first). A stopped run has
+    ``stopped_at = s``: update ``s`` (1-based) diverged (``reason = "diverged"``: NaN / inf / left
+    ``surface.bound``) or met a singular Hessian (``reason = "singular"``); ``points`` then holds
+    the ``s`` good points ``p_0 .. p_{s-1}`` and ``message`` says so in Korean.
     """
     surf = _surface(surface)
     start = surf.start if start is None else start
@@ -608,7 +608,8 @@ def run(surface, optimizers, start=None, steps: int = 200, lr=None, **hyper) -> 
             message = (f"{NAMES[method]}: {stop}번째 update에서 Hessian이 특이(singular) 행렬이라 "
                        f"역행렬을 구할 수 없어 멈췄습니다.")
         out[method] = {"points": points[:end, i], "loss": losses[:end, i], "lr": lrs[i],
-                       "stopped_at": None if stop < 0 else stop, "message": message}
+                       "stopped_at": None if stop < 0 else stop, "reason": why[i] or None,
+                       "message": message}
     return out
 
 
@@ -656,56 +657,65 @@ def regularized_minimum(surface, weight_decay: float):
 # Formulas: PyTorch's form, the author's line from the notes, and the difference in one sentence.
 # ---------------------------------------------------------------------------------------------
 
+# Each formula is a list of short lines (one update each) so that it fits a phone screen.
 FORMULAS = {
-    "sgd": (r"\hat g = g + \lambda p,\qquad p \leftarrow p - \eta\,\hat g",
+    "sgd": ([r"\hat g = g + \lambda p", r"p \leftarrow p - \eta\,\hat g"],
             "노트: x -= learning_rate * dx. PyTorch SGD와 같은 식입니다. g는 gradient, ĝ = g + λp는 "
             "weight decay λ를 gradient에 더한 것 (L2, AdamW만 빼고 모두 이 방식)."),
-    "momentum": (r"b \leftarrow \mu\, b + \hat g,\qquad p \leftarrow p - \eta\, b",
+    "momentum": ([r"b \leftarrow \mu\, b + \hat g", r"p \leftarrow p - \eta\, b"],
                  "노트: vx = rho * vx + dx; x -= learning_rate * vx. PyTorch와 같은 식입니다 "
                  "(rho = μ, dampening 0). 슬라이드의 v = mu*v - lr*dx; x += v 형태는 learning rate가 "
                  "일정할 때만 같고, schedule로 lr을 바꾸면 달라집니다."),
-    "nesterov": (r"b \leftarrow \mu\, b + \hat g,\qquad p \leftarrow p - \eta\,(\hat g + \mu\, b)",
+    "nesterov": ([r"b \leftarrow \mu\, b + \hat g", r"p \leftarrow p - \eta\,(\hat g + \mu\, b)"],
                  "노트: 기울기를 '이동할 곳'에서 구하는 방식. PyTorch는 변수를 바꿔 (p̃ = p − ημb) "
                  "현재 점의 gradient만으로 같은 look-ahead 업데이트를 계산합니다."),
-    "rmsprop": (r"v \leftarrow \alpha\, v + (1-\alpha)\, \hat g^2,\qquad "
-                r"p \leftarrow p - \eta\,\frac{\hat g}{\sqrt{v} + \epsilon}",
+    "rmsprop": ([r"v \leftarrow \alpha\, v + (1-\alpha)\, \hat g^2",
+                 r"p \leftarrow p - \eta\,\frac{\hat g}{\sqrt{v} + \epsilon}"],
                 "노트: grad_squared = decay_rate * grad_squared + (1 - decay_rate) * dx * dx; "
                 "x -= learning_rate * dx / (np.sqrt(grad_squared) + 1e-7). 같은 식이며 "
                 "(decay_rate = α, PyTorch 기본 0.99), ε도 똑같이 √ 밖에 더하지만 PyTorch 기본값은 "
                 "1e-7이 아니라 1e-8입니다."),
-    "adam": (r"m \leftarrow \beta_1 m + (1-\beta_1)\, \hat g,\quad "
-             r"v \leftarrow \beta_2 v + (1-\beta_2)\, \hat g^2,\quad "
-             r"p \leftarrow p - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}",
+    "adam": ([r"m \leftarrow \beta_1 m + (1-\beta_1)\, \hat g",
+              r"v \leftarrow \beta_2 v + (1-\beta_2)\, \hat g^2",
+              r"\hat m = m / (1-\beta_1^t),\quad \hat v = v / (1-\beta_2^t)",
+              r"p \leftarrow p - \eta\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}"],
              "노트: first_moment, second_moment와 bias correction (first_unbias, second_unbias). "
              "같은 식이며 ε은 √v̂ 뒤에 더합니다 (노트 1e-7, PyTorch 기본 1e-8). Adam의 weight decay는 "
              "gradient에 λp를 더하는 L2라서 λp도 √v̂로 나뉩니다."),
-    "adamw": (r"p \leftarrow (1 - \eta\lambda)\, p,\quad "
-              r"m \leftarrow \beta_1 m + (1-\beta_1)\, g,\quad "
-              r"v \leftarrow \beta_2 v + (1-\beta_2)\, g^2,\quad "
-              r"p \leftarrow p - \eta\,\frac{m/(1-\beta_1^t)}{\sqrt{v/(1-\beta_2^t)} + \epsilon}",
+    "adamw": ([r"p \leftarrow (1 - \eta\lambda)\, p",
+               r"m,\ v,\ \hat m,\ \hat v\ \text{as in Adam, with } g \text{ (not } \hat g\text{)}",
+               r"p \leftarrow p - \eta\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}"],
               "노트 Q&A의 답: λp가 √v̂ scaling을 받지 않도록 learning_rate * lambda * w를 따로 "
               "빼는 것과 같습니다 (PyTorch AdamW는 Adam step보다 먼저 p에 1 − ηλ를 곱함, 기본 "
               "λ = 0.01)."),
-    "newton": (r"p \leftarrow p - \eta\,(H + \lambda I)^{-1}(g + \lambda p)",
+    "newton": ([r"p \leftarrow p - \eta\,(H + \lambda I)^{-1}(g + \lambda p)"],
                "노트 8번: 이차 근사의 최솟값으로 바로 이동합니다 (η = 1). 여기서는 2×2라 역행렬이 "
                "싸지만, parameter가 N개면 Hessian은 N×N이고 풀이는 O(N³)입니다."),
 }
 
 SCHEDULE_FORMULAS = {
-    "constant": (r"\eta_t = \eta", "고정 learning rate."),
-    "step": (r"\eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}",
+    "constant": ([r"\eta_t = \eta"], "고정 learning rate."),
+    "step": ([r"\eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}"],
              "StepLR: s (step_size) update마다 γ배."),
-    "linear": (r"\eta_t = \eta\,(1 - t/T)",
+    "linear": ([r"\eta_t = \eta\,(1 - t/T)"],
                "LinearLR(start_factor=1, end_factor=0, total_iters=T)."),
-    "cosine": (r"\eta_t = \tfrac{\eta}{2}\left(1 + \cos\tfrac{\pi t}{T}\right)",
+    "cosine": ([r"\eta_t = \tfrac{\eta}{2}\left(1 + \cos\tfrac{\pi t}{T}\right)"],
                "CosineAnnealingLR(T_max=T, eta_min=0)."),
-    "warmup_cosine": (r"\eta_t = \eta\,\tfrac{t}{W}\ (t < W),\quad "
-                      r"\tfrac{\eta}{2}\left(1 + \cos\tfrac{\pi (t-W)}{T-W}\right)\ (t \ge W)",
+    "warmup_cosine": ([r"\eta_t = \eta\,t / W \quad (t < W)",
+                       r"\eta_t = \tfrac{\eta}{2}\left(1 + \cos\tfrac{\pi (t-W)}{T-W}\right)"
+                       r"\quad (t \ge W)"],
                       "Linear warm-up 뒤 cosine (Hugging Face "
                       "get_cosine_schedule_with_warmup과 같음)."),
-    "inv_sqrt": (r"\eta_t = \eta\,\sqrt{W / \max(t, W)}",
+    "inv_sqrt": ([r"\eta_t = \eta\,\sqrt{W / \max(t, W)}"],
                  "Inverse square root (T5 방식): W update 동안 일정, 그 뒤 1/√t로 감소."),
 }
+
+
+def _formula_tex(title: str, lines: list[str]) -> str:
+    """A bold title over one centred line per update (narrow enough for a phone)."""
+    return (r"\begin{gathered}\textbf{" + title + r"}\\ " + r"\\ ".join(lines)
+            + r"\end{gathered}")
+
 
 SCHEDULE_LABELS = {"constant": "constant (고정)", "step": "step (계단식)", "linear": "linear (선형 감소)",
                    "cosine": "cosine", "warmup_cosine": "linear warm-up + cosine",
@@ -872,13 +882,22 @@ def _adam_vs_adamw(surface: Surface, results: dict, weight_decay: float, adamw_d
         if wd > 0 and reg is not None:
             line += f", L2 최솟값 ◆(λ={wd:g})까지 {float(np.linalg.norm(reg - end)):.3g}"
         lines.append(line)
-    explain = ("Adam의 λp는 gradient에 더해진 뒤 √v̂로 나뉘므로 (가파른 방향에선 약하게, 완만한 방향에선 "
-               "강하게 당김) 결국 f + λ/2‖p‖²의 최솟값 ◆로 갑니다. AdamW는 매 step p ← (1 − ηλ)p로 모든 "
-               "좌표를 같은 비율로 줄이고 √v̂로 나누지 않으므로 ◆로 가지 않고, ★에서도 벗어나 있습니다 "
-               "(노이즈 없이 η를 충분히 줄이면 ‖p‖∞ ≤ 1/λ 안에서 f를 최소화하는 점으로 갑니다; "
-               "Xie & Li, 2024).")
-    if weight_decay == 0 and adamw_decay == 0:
-        explain = "두 weight decay가 모두 0이면 Adam과 AdamW는 같은 optimizer입니다."
+    if weight_decay > 0:
+        explain = ("Adam의 λp는 gradient에 더해진 뒤 √v̂로 나뉘므로 방향마다 당기는 세기가 달라지지만 "
+                   "(가파른 방향은 약하게, 완만한 방향은 강하게), 멈추는 곳은 f + λ/2‖p‖²의 최솟값 "
+                   "◆입니다.")
+    else:
+        explain = "Adam은 λ = 0이라 loss 최솟값 ★로 갑니다."
+    if adamw_decay > 0:
+        inside = all(np.abs(m).max() <= 1 / adamw_decay for m in surface.minima)
+        explain += (" AdamW는 매 step p ← (1 − ηλ)p로 모든 좌표를 같은 비율로 줄이고, 이 감소는 √v̂로 "
+                    "나뉘지 않으므로 ◆로 가지 않습니다. 노이즈 없이 η를 점점 줄이면 AdamW는 "
+                    "‖p‖∞ ≤ 1/λ 안에서 f가 가장 작은 점으로 갑니다 (Xie & Li, 2024). 여기서는 "
+                    f"1/λ = {1 / adamw_decay:g}이고 ★은 그 상자 {'안' if inside else '밖'}에 있어, "
+                    + ("충분히 오래 돌리면 ★ 쪽으로 돌아옵니다." if inside
+                       else "AdamW는 ★에 닿을 수 없습니다."))
+    else:
+        explain += " AdamW는 λ = 0이라 weight decay 없는 Adam과 같습니다."
     return w.text(" / ".join(lines) + ". " + explain)
 
 
@@ -917,29 +936,34 @@ def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alp
                             ("f*", surf.f_min)]))
     outputs.append(w.plot("paths", _path_figure(surf, results, shown, p0, reg_points),
                           clickable=True))
+    any_stopped = any(res["stopped_at"] is not None for res in results.values())
     rows = []
     for method, res in results.items():
         k = min(shown, len(res["points"]) - 1)
         point = res["points"][k]
-        state = "끝까지 진행" if res["stopped_at"] is None else (
-            f"{res['stopped_at']}번째 update에서 발산" if "발산" in res["message"]
-            else f"{res['stopped_at']}번째 update에서 멈춤 (Hessian 특이)")
-        rows.append([NAMES[method], _fmt_point(point), f"{res['loss'][k] - surf.f_min:.3g}",
-                     f"{_distance_to_min(surf, point):.3g}", state])
-    outputs.append(w.table(["방법", f"step {shown}의 위치", "f − f*", "★까지 거리", "상태"], rows))
+        row = [NAMES[method], _fmt_point(point), f"{res['loss'][k] - surf.f_min:.3g}",
+               f"{_distance_to_min(surf, point):.3g}"]
+        if any_stopped:   # the status column only when it says something
+            row.append("끝까지 진행" if res["stopped_at"] is None else
+                       f"{res['stopped_at']}번째 update에서 "
+                       + ("발산" if res["reason"] == "diverged" else "멈춤 (Hessian 특이)"))
+        rows.append(row)
+    columns = ["방법", f"step {shown}의 위치", "f − f*", "★까지 거리"] + (["상태"] if any_stopped
+                                                                      else [])
+    outputs.append(w.table(columns, rows))
     outputs.append(w.plot("loss", _loss_figure(surf, results, shown)))
     factor = lr_schedule(schedule, steps, 1.0, step_size=step_size, gamma=gamma, warmup=warmup)
     outputs.append(w.plot("lr", _lr_figure(
         {SCHEDULE_LABELS[schedule]: ("#4363d8", factor)},
-        f"learning rate 배율 η_t / η (SGD 계열 η={lr_sgd:g}, 적응형 η={lr_adaptive:g})", False,
+        "learning rate 배율 η_t / η", False,
         marker=min(shown, steps - 1))))
     if "adam" in results and "adamw" in results:
         outputs.append(_adam_vs_adamw(surf, results, weight_decay, adamw_weight_decay, reg_points))
-    tex, note = SCHEDULE_FORMULAS[schedule]
-    outputs.append(w.math(r"\text{schedule: }\ " + tex))
+    lines, note = SCHEDULE_FORMULAS[schedule]
+    outputs.append(w.math(_formula_tex("schedule: " + schedule.replace("_", r"\_"), lines)))
     for method in results:
-        tex, note = FORMULAS[method]
-        outputs.append(w.math(rf"\text{{{NAMES[method]}: }}\ " + tex))
+        lines, note = FORMULAS[method]
+        outputs.append(w.math(_formula_tex(NAMES[method], lines)))
         outputs.append(w.text(note))
     return outputs
 
@@ -1035,8 +1059,8 @@ def _schedule_render(schedules, steps, lr, step_size, gamma, warmup):
                w.table(["schedule"] + [f"t = {t}" for t in marks] + ["평균"], rows,
                        caption="평균 η_t가 같아도 언제 크고 언제 작은지가 다릅니다.")]
     for name in schedules:
-        tex, note = SCHEDULE_FORMULAS[name]
-        outputs.append(w.math(rf"\text{{{name}: }}\ " + tex))
+        lines, note = SCHEDULE_FORMULAS[name]
+        outputs.append(w.math(_formula_tex(name.replace("_", r"\_"), lines)))
         outputs.append(w.text(note))
     outputs.append(w.text("PyTorch scheduler를 optimizer.step() 뒤에 한 번씩 step()한 것과 같습니다: "
                           "update t (0부터)는 η_t를 씁니다. Warm-up은 초반의 큰 update로 Adam의 "

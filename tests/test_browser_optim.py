@@ -113,7 +113,8 @@ def test_optim_widget_redraws_when_controls_change_and_on_click(page, site_url):
         const node = document.querySelector(sel);
         const rect = node.getBoundingClientRect();
         const xa = node._fullLayout.xaxis, ya = node._fullLayout.yaxis;
-        return [rect.left + xa._offset + 0.75 * xa._length, rect.top + ya._offset + 0.25 * ya._length];
+        return [rect.left + xa._offset + 0.75 * xa._length,
+                rect.top + ya._offset + 0.25 * ya._length];
     }""", node)
     after(page, OPTIM, lambda: page.mouse.click(x, y))
     moved = line(page, "SGD")

@@ -215,7 +215,7 @@ def test_newton_stops_on_a_singular_hessian_with_a_korean_message():
     # f_yy = 3 y^2 - 1 = 0 at y = 1/sqrt(3) (and f_xy = 0): the Hessian is singular there.
     res = optim.run("saddle", ["newton", "adam"], start=(0.5, 1 / math.sqrt(3)), steps=20)
     newton = res["newton"]
-    assert newton["stopped_at"] == 1
+    assert newton["stopped_at"] == 1 and newton["reason"] == "singular"
     assert len(newton["points"]) == 1
     assert "Hessian" in newton["message"] and HANGUL.search(newton["message"])
     assert res["adam"]["stopped_at"] is None and len(res["adam"]["points"]) == 21
@@ -390,9 +390,10 @@ def test_divergence_stops_only_that_run():
     k = sgd["stopped_at"]
     assert k is not None and 1 <= k < 10
     assert len(sgd["points"]) == k and np.isfinite(sgd["points"]).all()
-    assert "발산" in sgd["message"] and "SGD" in sgd["message"]
+    assert "발산" in sgd["message"] and "SGD" in sgd["message"] and sgd["reason"] == "diverged"
     for other in ("momentum", "adam"):
         assert res[other]["stopped_at"] is None and res[other]["message"] is None
+        assert res[other]["reason"] is None
         assert res[other]["points"].shape == (101, 2) and np.isfinite(res[other]["points"]).all()
     # the points before the stop are the real iterates
     s = optim.SURFACES["rosenbrock"]
@@ -509,6 +510,7 @@ def test_optim_widget_defaults_render_every_output():
         assert f["layout"]["plot_bgcolor"] == "rgba(0,0,0,0)"
         assert "color" not in f["layout"].get("font", {})
     assert plot_of(r, "loss")["layout"]["yaxis"]["type"] == "log"
+    assert "상태" not in outputs_of(r, "table")[0]["columns"]     # nothing stopped
     assert len(outputs_of(r, "math")) >= 7
     json.dumps(r, allow_nan=False)   # NaN / inf never reach the browser
 
@@ -555,6 +557,10 @@ def test_diverging_run_shows_a_warning_and_the_others_keep_going():
     assert r["ok"]
     warn = [o for o in outputs_of(r, "text") if o["tone"] == "warn"]
     assert len(warn) == 1 and "SGD" in warn[0]["text"] and "발산" in warn[0]["text"]
+    table = outputs_of(r, "table")[0]
+    status = dict(zip((row[0] for row in table["rows"]), (row[-1] for row in table["rows"])))
+    assert table["columns"][-1] == "상태" and "발산" in status["SGD"]
+    assert status["Adam"] == "끝까지 진행"
     adam = [t for t in plot_of(r, "paths")["data"] if t.get("name") == "Adam"][0]
     assert len(adam["x"]) == 201
     json.dumps(r, allow_nan=False)
@@ -592,6 +598,7 @@ def test_buttons_apply_presets():
     assert r["ok"] and set(r["state"]["optimizers"]) >= {"adam", "adamw"}
     text = " ".join(o["text"] for o in outputs_of(r, "text"))
     assert "AdamW (λ=1)" in text and "L2" in text
+    assert "1/λ = 1이고 ★은 그 상자 안에" in text      # the minimum (1, 0.5) is in |p|∞ <= 1
     names = {t.get("name") for t in plot_of(r, "paths")["data"]}
     assert any(n and n.startswith("L2") for n in names)
 
