@@ -7,6 +7,8 @@
   same parser and renderer as the lecture pages (``sitekit.study_questions``).
 * ``demos/`` (데모 모음): every widget and notebook with a thumbnail drawn from the widget's real
   default output (``sitekit.study_gallery``).
+
+``mkdocs serve`` already watches ``notes/`` (hooks/notes.py) and ``demos/`` (hooks/runtime.py).
 """
 
 from __future__ import annotations
@@ -96,9 +98,3 @@ def on_page_content(html: str, *, page, config, files: Files) -> str:
         log.warning(message)
     return html
 
-
-def on_serve(server, *, config, builder):
-    for path in (NOTES_DIR, ROOT / "demos"):
-        if path.is_dir():
-            server.watch(str(path))
-    return server

@@ -176,6 +176,8 @@ def widget_summaries(root: Path = ROOT, cache_dir: Path = CACHE_DIR) -> dict:
     summaries = json.loads(result.stdout)
     if summaries["error"] is None and not any(w["error"] for w in summaries["widgets"].values()):
         cache_dir.mkdir(parents=True, exist_ok=True)
+        for stale in cache_dir.glob("*.json"):  # one entry: older sources never come back as-is
+            stale.unlink()
         cached.write_text(result.stdout, encoding="utf-8")
     return summaries
 
