@@ -63,10 +63,12 @@ def test_cells_wait_for_the_reader_before_loading_python(page, site_url):
     open_cells(page, site_url)
     assert page.locator(CELL).count() >= 3
     assert page.locator(cell(0)).locator(".CodeMirror").count() == 1  # the editor replaced the static code
-    widgets_started = page.evaluate("[...document.querySelectorAll('.cs231n-demo')]"
-                                    ".some((w) => w.dataset.state !== 'idle')")
-    if not widgets_started:  # a widget in view may start Python itself; cells never do
-        assert page.evaluate("window.cs231n.runtime.state") == "idle"
+    # One snapshot: a widget in view may start Python itself (then the check says nothing); cells never do.
+    widgets_started, runtime_state = page.evaluate(
+        "[[...document.querySelectorAll('.cs231n-demo')].some((w) => w.dataset.state !== 'idle'),"
+        " window.cs231n.runtime.state]")
+    if not widgets_started:
+        assert runtime_state == "idle"
         assert pyodide_requests(page) == []
     for name, label in (("run", "실행"), ("stop", "중지"), ("revert", "되돌리기")):
         assert label in page.locator(cell(0)).locator(f'[data-cell-action="{name}"]').inner_text()
