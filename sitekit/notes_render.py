@@ -253,7 +253,8 @@ class _ListItems(HTMLParser):
 
 
 def demo_box(widget_id: str) -> str:
-    return ('<div class="cs231n-site cs231n-demo-box admonition example">\n'
+    # id: the gallery and other pages link straight to the widget (#demo-<id>)
+    return (f'<div class="cs231n-site cs231n-demo-box admonition example" id="demo-{html.escape(widget_id)}">\n'
             f'<p class="admonition-title">{DEMO_BOX_TITLE}</p>\n'
             f'<div class="cs231n-demo" data-demo="{html.escape(widget_id)}" data-state="idle">'
             '</div>\n</div>\n')

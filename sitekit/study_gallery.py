@@ -232,7 +232,8 @@ def _card(item: GalleryItem) -> str:
         where, action = f"Lecture {item.lecture}", "강의 노트에서 열기"
     else:
         where, action = "아직 강의 노트에 없음", "이 페이지에서 해보기"
-    href = f"{LINK_SCHEME}{item.page_uri}" if item.page_uri else f"#try-{item.id}"
+    anchor = f"#demo-{item.id}" if item.kind != "notebook" else ""  # the widget's box on its lecture page
+    href = f"{LINK_SCHEME}{item.page_uri}{anchor}" if item.page_uri else f"#try-{item.id}"
     lecture_title = f' title="{html.escape(f"Lecture {item.lecture}: {COURSE_TITLES[item.lecture]}")}"' \
         if item.lecture else ""
     return (f'<a class="cs231n-gallery-card" href="{href}" data-kind="{item.kind}" data-id="{html.escape(item.id)}">'

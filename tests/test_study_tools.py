@@ -479,11 +479,9 @@ def test_gallery_has_every_widget_and_notebook_linking_where_it_lives(site_dir):
     for widget_id, card in widget_cards.items():
         path, fragment = target_file(site_dir, page, card["attrs"]["href"])
         assert path.is_file(), card["attrs"]["href"]
-        # The card leads to a page that really holds the widget (or to the live copy below).
-        if fragment:
-            assert fragment == f"try-{widget_id}" and fragment in ids_in(path)
-        else:
-            assert f'data-demo="{widget_id}"' in path.read_text(encoding="utf-8")
+        # The card leads to the widget itself: its box on the lecture page (or the live copy below).
+        assert fragment in (f"try-{widget_id}", f"demo-{widget_id}") and fragment in ids_in(path)
+        assert f'data-demo="{widget_id}"' in path.read_text(encoding="utf-8")
         assert card["text"]  # title and description
     notebooks = sorted(p.stem for p in (ROOT / "docs" / "notebooks").glob("*.ipynb"))
     notebook_cards = [c for c in cards if c["attrs"]["data-kind"] == "notebook"]

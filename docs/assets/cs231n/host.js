@@ -41,6 +41,7 @@
       const worker = new Worker(assetURL("assets/cs231n/worker.js"));
       this.worker = worker;
       this.readyPromise = new Promise((resolve, reject) => {
+        this.rejectLoad = reject;
         worker.onmessage = (event) => this.onMessage(event.data, resolve, reject);
         worker.onerror = (event) => {
           event.preventDefault();
@@ -61,6 +62,7 @@
         this.notify();
       } else if (message.type === "ready") {
         this.state = "ready";
+        this.rejectLoad = null;
         this.stats.loadSeconds = message.seconds;
         this.notify();
         resolve();
@@ -92,6 +94,9 @@
     stop(reason) {
       if (this.worker) this.worker.terminate();
       this.worker = null;
+      // A load still in progress would otherwise never settle: whoever waits on it hears why.
+      if (this.state === "loading" && this.rejectLoad) this.rejectLoad(reason);
+      this.rejectLoad = null;
       for (const call of this.pending.values()) call.reject(reason);
       this.pending.clear();
     },
@@ -706,6 +711,7 @@
     mountAll,
     loadOnce,
     assetURL,
+    el,
     plotly,
     katex,
     themed,
