@@ -677,13 +677,15 @@ FORMULAS = {
                 "1e-7이 아니라 1e-8입니다."),
     "adam": ([r"m \leftarrow \beta_1 m + (1-\beta_1)\, \hat g",
               r"v \leftarrow \beta_2 v + (1-\beta_2)\, \hat g^2",
-              r"\hat m = m / (1-\beta_1^t),\quad \hat v = v / (1-\beta_2^t)",
+              r"\hat m = m / (1-\beta_1^t)", r"\hat v = v / (1-\beta_2^t)",
               r"p \leftarrow p - \eta\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}"],
              "노트: first_moment, second_moment와 bias correction (first_unbias, second_unbias). "
              "같은 식이며 ε은 √v̂ 뒤에 더합니다 (노트 1e-7, PyTorch 기본 1e-8). Adam의 weight decay는 "
              "gradient에 λp를 더하는 L2라서 λp도 √v̂로 나뉩니다."),
     "adamw": ([r"p \leftarrow (1 - \eta\lambda)\, p",
-               r"m,\ v,\ \hat m,\ \hat v\ \text{as in Adam, with } g \text{ (not } \hat g\text{)}",
+               r"m \leftarrow \beta_1 m + (1-\beta_1)\, g",
+               r"v \leftarrow \beta_2 v + (1-\beta_2)\, g^2",
+               r"\hat m = m / (1-\beta_1^t)", r"\hat v = v / (1-\beta_2^t)",
                r"p \leftarrow p - \eta\,\frac{\hat m}{\sqrt{\hat v} + \epsilon}"],
               "노트 Q&A의 답: λp가 √v̂ scaling을 받지 않도록 learning_rate * lambda * w를 따로 "
               "빼는 것과 같습니다 (PyTorch AdamW는 Adam step보다 먼저 p에 1 − ηλ를 곱함, 기본 "
@@ -825,19 +827,21 @@ def _loss_figure(surface: Surface, results: dict, shown: int) -> dict:
     return {"data": data, "layout": layout}
 
 
-def _lr_figure(curves: dict, title: str, log: bool, marker: int | None = None) -> dict:
-    """``curves`` maps a label to (color, lr array (steps,))."""
+def _lr_figure(curves: dict, title: str, marker: int | None = None) -> dict:
+    """``curves`` maps a label to (color, lr array (steps,)); several curves get a legend below
+    (and no x-axis title, which the legend would cover on a phone)."""
     data = [{"type": "scatter", "mode": "lines", "x": np.arange(len(values)),
              "y": np.array([float(f"{v:.6g}") for v in values]), "name": label,
              "line": {"color": color, "width": 2, "shape": "hv"},
              "hovertemplate": f"{label}: update %{{x}}, lr=%{{y:.4g}}<extra></extra>"}
             for label, (color, values) in curves.items()]
-    shapes = [] if marker is None else [_vline(marker)]
-    yaxis = {"title": {"text": "learning rate"}, "rangemode": "tozero"}
-    if log:
-        yaxis = {"title": {"text": "learning rate"}, "type": "log", "exponentformat": "power"}
-    return {"data": data, "layout": _layout(title, 280, xaxis={"title": {"text": "update t"}},
-                                            yaxis=yaxis, shapes=shapes)}
+    legend = len(curves) > 1
+    layout = _layout(title, 360 if legend else 260,
+                     xaxis={"title": {"text": "" if legend else "update t"}},
+                     yaxis={"title": {"text": "η_t"}, "rangemode": "tozero"},
+                     shapes=[] if marker is None else [_vline(marker)], showlegend=legend)
+    layout["legend"]["y"] = -0.1
+    return {"data": data, "layout": layout}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -955,7 +959,7 @@ def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alp
     factor = lr_schedule(schedule, steps, 1.0, step_size=step_size, gamma=gamma, warmup=warmup)
     outputs.append(w.plot("lr", _lr_figure(
         {SCHEDULE_LABELS[schedule]: ("#4363d8", factor)},
-        "learning rate 배율 η_t / η", False,
+        "learning rate 배율 η_t / η",
         marker=min(shown, steps - 1))))
     if "adam" in results and "adamw" in results:
         outputs.append(_adam_vs_adamw(surf, results, weight_decay, adamw_weight_decay, reg_points))
@@ -1051,7 +1055,7 @@ def _schedule_render(schedules, steps, lr, step_size, gamma, warmup):
     curves = {name: lr_schedule(name, steps, lr, step_size=step_size, gamma=gamma, warmup=warmup)
               for name in schedules}
     fig = _lr_figure({SCHEDULE_LABELS[n]: (SCHEDULE_COLORS[n], c) for n, c in curves.items()},
-                     f"update마다 쓰는 learning rate η_t (η = {lr:g}, T = {steps})", False)
+                     "update t의 learning rate η_t")
     marks = sorted({0, min(warmup, steps - 1), steps // 2, steps - 1})
     rows = [[SCHEDULE_LABELS[n]] + [f"{c[t]:.4g}" for t in marks] + [f"{c.mean():.4g}"]
             for n, c in curves.items()]
