@@ -56,10 +56,14 @@ def capture(site: Path, out: Path, pages: list[str], wait_demos: float = 0) -> l
                         if actual != material_scheme:
                             raise RuntimeError(f"{path}: 색 구성표가 {material_scheme}이 아니라 "
                                                f"{actual}입니다.")
-                        if wait_demos:
+                        if wait_demos and page.locator(".cs231n-demo").count():
+                            # Widgets start when scrolled into view; a full-page shot wants them all.
+                            page.wait_for_function("document.querySelector('.cs231n-demo').cs231nWidget")
+                            page.evaluate("Promise.all([...document.querySelectorAll('.cs231n-demo')]"
+                                          ".map((d) => d.cs231nWidget.activate()))")
                             page.wait_for_function(
                                 "[...document.querySelectorAll('.cs231n-demo')].every("
-                                "d => d.dataset.state !== 'loading')",
+                                "d => d.dataset.state === 'error' || Number(d.dataset.updates) >= 1)",
                                 timeout=wait_demos * 1000)
                         page.wait_for_timeout(600)  # KaTeX and fonts settle
                         target = out / shot_name(path, scheme, width)
