@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -81,7 +82,16 @@ def on_files(files: Files, *, config) -> Files:
         _add(files, config, uri, content=page.markdown)
     for item in gallery.items:
         _add(files, config, study_gallery.thumbnail_uri(item), content=item.svg)
+    _pages["__gallery__"] = gallery
     return files
+
+
+def on_page_markdown(markdown: str, *, page, config, files: Files) -> str:
+    """The home page's demo section: one link per widget and notebook, from the same gallery data."""
+    if page.file.src_uri != "index.md" or "<!-- cs231n:demos" not in markdown:
+        return markdown
+    return re.sub(r"<!-- cs231n:demos.*?-->", lambda _: study_gallery.home_list(_pages["__gallery__"]),
+                  markdown, count=1, flags=re.S)
 
 
 def on_page_content(html: str, *, page, config, files: Files) -> str:

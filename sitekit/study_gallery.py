@@ -244,6 +244,19 @@ def _card(item: GalleryItem) -> str:
             f'<span class="cs231n-gallery-action">{action} →</span></a>')
 
 
+def home_list(gallery: Gallery) -> str:
+    """Markdown for the home page: every widget (with its lecture) and notebook, then the gallery link."""
+    lines = []
+    for item in gallery.items:
+        if item.kind == "widget" and item.page_uri:
+            lines.append(f"- **[{item.title}]({item.page_uri}#demo-{item.id})** (Lecture {item.lecture}) "
+                         f"— {item.description}")
+        elif item.kind == "notebook":
+            lines.append(f"- 노트북: **[{item.title}]({item.page_uri})** — {item.description}")
+    lines.append("\n썸네일과 함께 보려면 [데모 모음](demos/index.md)으로 가세요.")
+    return "\n".join(lines) + "\n"
+
+
 def render_page(gallery: Gallery) -> RenderedPage:
     page = RenderedPage("")
     widgets = [i for i in gallery.items if i.kind == "widget"]
