@@ -34,6 +34,16 @@ FIGURE_REPORT = """() => [...document.querySelectorAll('.cs231n-notebook .cs231n
 }))"""
 
 
+def wait_for_notebook(page, stem: str) -> None:
+    """Wait until the address AND the content are the notebook's: Material changes the address
+    before it swaps the content, so the previous page's figures would otherwise be checked."""
+    page.wait_for_url(f"**/notebooks/{stem}/**")
+    page.wait_for_function(
+        "(name) => { const a = document.querySelector('.cs231n-notebook a[download]');"
+        " return a && a.href.endsWith('/' + name); }", arg=f"notebooks/{stem}/{stem}.ipynb",
+        timeout=15_000)
+
+
 def assert_figures_drawn(page) -> list[dict]:
     page.wait_for_function(FIGURES_DRAWN, timeout=30_000)
     report = page.evaluate(FIGURE_REPORT)
@@ -69,7 +79,7 @@ def test_figures_and_math_after_instant_navigation(page, site_url, path):
     card = page.locator(f'article a[href$="notebooks/{path.stem}/"]').first
     card.wait_for(timeout=10_000)  # fails here if the gallery does not list this notebook
     card.click()
-    page.wait_for_url(f"**/notebooks/{path.stem}/")
+    wait_for_notebook(page, path.stem)
     assert_figures_drawn(page)
     assert_math_typeset(page)
     assert page.evaluate("window.__sameDocument") is True, "instant navigation이 페이지를 새로 불러왔습니다"
@@ -83,13 +93,14 @@ def test_moving_between_notebooks_frees_old_figures_and_draws_new_ones(page, sit
     page.click(f'nav.md-nav--primary a.md-nav__link[href$="demos/"]')
     page.wait_for_url("**" + GALLERY)
     page.locator(f'article a[href$="notebooks/{second}/"]').first.click()
-    page.wait_for_url(f"**/notebooks/{second}/")
+    wait_for_notebook(page, second)
     assert_figures_drawn(page)
     # the first page's plots were purged by Plotly (no layout, listeners or WebGL left behind)
     assert page.evaluate("!window.__oldPlot.isConnected && window.__oldPlot._fullLayout === undefined")
     page.go_back()
+    page.wait_for_url("**" + GALLERY)
     page.go_back()
-    page.wait_for_url(f"**/notebooks/{first}/")
+    wait_for_notebook(page, first)
     assert_figures_drawn(page)
     assert page.evaluate("window.__sameDocument") is True
     # one document$ subscription: the figures of the page shown are drawn once, not twice
@@ -127,5 +138,5 @@ def test_site_search_finds_a_word_only_this_notebook_has(page, site_url, site_di
     result = page.locator(f'.md-search-result__item a[href*="notebooks/{path.stem}/"]').first
     result.wait_for(timeout=15_000)
     result.click()
-    page.wait_for_url(f"**/notebooks/{path.stem}/**")
+    wait_for_notebook(page, path.stem)
     assert_figures_drawn(page)
