@@ -5,6 +5,7 @@
     python3 build.py test [pytest args]   set up everything, then run all tests
     python3 build.py build            set up, then `mkdocs build --strict` into site/
     python3 build.py import README.md [--force]   split a README into notes/
+    python3 build.py notebooks [names] [--check]   re-run docs/notebooks/*.ipynb (outputs are checked in)
     python3 build.py fetch-pyodide    download Pyodide 0.27.7 from the official CDN into .cache/
     python3 build.py bench            print the benchmark tables (real Chromium, real runtime)
     python3 build.py setup            only set up (.venv with Python 3.12, pip and npm packages)
@@ -105,6 +106,8 @@ def main(argv: list[str]) -> None:
         _exec_in_venv(["-m", "pytest", *rest], env)
     elif command == "import":
         _exec_in_venv(["-m", "sitekit.notes_import", *rest])
+    elif command == "notebooks":
+        _exec_in_venv(["-m", "sitekit.notebooks", *rest])
     elif command == "fetch-pyodide":
         _exec_in_venv(["-m", "sitekit.pyodide_files", "fetch", *rest])
     elif command == "bench":

@@ -137,7 +137,9 @@
     }
     return loaded.get(url);
   }
-  const plotly = () => loadOnce(assetURL(config.plotly)).then(() => window.Plotly);
+  // A notebook page may have loaded Plotly already (notebook-plotly.js): never load it twice.
+  const plotly = () => window.Plotly ? Promise.resolve(window.Plotly)
+    : loadOnce(assetURL(config.plotly)).then(() => window.Plotly);
   const katex = () => window.katex ? Promise.resolve(window.katex)
     : Promise.all([loadOnce(assetURL(config.katexCSS), "css"), loadOnce(assetURL(config.katex))])
         .then(() => window.katex);
