@@ -9,6 +9,7 @@ import math
 import pytest
 
 from demos import bridge
+from widget_helpers import call_all, close, updates, wait_updated
 
 LECTURE_2 = "/lectures/lecture-02/"
 KNN = '.cs231n-demo[data-demo="knn"]'
@@ -37,26 +38,10 @@ CALLS = [
 ]
 
 
-def close(a, b) -> bool:
-    """Equal JSON values, floats up to 1e-12 relative (WebAssembly NumPy may sum in another order)."""
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
-    return a == b
 
 
-def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 90_000) -> None:
-    page.wait_for_function(
-        "([sel, n]) => { const r = document.querySelector(sel);"
-        " return r && Number(r.dataset.updates || 0) >= n && !r.cs231nWidget.busy; }",
-        arg=[selector, at_least], timeout=timeout)
 
 
-def updates(page, selector: str) -> int:
-    return int(page.get_attribute(selector, "data-updates") or 0)
 
 
 def open_widget(page, site_url, selector: str) -> None:
@@ -109,12 +94,7 @@ def click_plot(page, selector: str, plot_id: str, fx: float, fy: float) -> None:
 
 def test_call_equals_cpython_and_errors_are_korean(page, site_url):
     page.goto(site_url + LECTURE_2)
-    got = page.evaluate("""async (calls) => {
-        await window.cs231n.ready();
-        const out = [];
-        for (const [name, kwargs] of calls) out.push(await window.cs231n.call(name, kwargs));
-        return out;
-    }""", [list(c) for c in CALLS])
+    got = call_all(page, CALLS)
     expected = [bridge.call(name, kwargs) for name, kwargs in CALLS]
     for (name, _), ours, theirs in zip(CALLS, got, expected):
         assert close(ours, theirs), (name, ours, theirs)

@@ -74,7 +74,7 @@ def test_figures_and_math_on_a_direct_load(page, site_url, path):
 def test_figures_and_math_after_instant_navigation(page, site_url, path):
     page.goto(site_url + "/")
     page.evaluate("window.__sameDocument = true")
-    page.click(f'nav.md-nav--primary a.md-nav__link[href$="demos/"]')
+    page.click('nav.md-nav--primary a.md-nav__link[href$="demos/"]')
     page.wait_for_url("**" + GALLERY)
     card = page.locator(f'article a[href$="notebooks/{path.stem}/"]').first
     card.wait_for(timeout=10_000)  # fails here if the gallery does not list this notebook
@@ -90,7 +90,7 @@ def test_moving_between_notebooks_frees_old_figures_and_draws_new_ones(page, sit
     page.goto(f"{site_url}/notebooks/{first}/")
     assert_figures_drawn(page)
     page.evaluate("window.__sameDocument = true; window.__oldPlot = document.querySelector('.cs231n-nb-plot')")
-    page.click(f'nav.md-nav--primary a.md-nav__link[href$="demos/"]')
+    page.click('nav.md-nav--primary a.md-nav__link[href$="demos/"]')
     page.wait_for_url("**" + GALLERY)
     page.locator(f'article a[href$="notebooks/{second}/"]').first.click()
     wait_for_notebook(page, second)

@@ -4,9 +4,8 @@ bad input is explained in Korean and can be fixed."""
 
 from __future__ import annotations
 
-import math
-
 from demos import bridge
+from widget_helpers import call_all, close, updates, wait_updated
 
 LECTURE_3 = "/lectures/lecture-03/"
 OPTIM = '.cs231n-demo[data-demo="optim"]'
@@ -26,26 +25,10 @@ CALLS += [
 ]
 
 
-def close(a, b) -> bool:
-    """Equal JSON values, floats up to 1e-9 relative (WebAssembly libm may round differently)."""
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-    return a == b
 
 
-def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 120_000) -> None:
-    page.wait_for_function(
-        "([sel, n]) => { const r = document.querySelector(sel);"
-        " return r && Number(r.dataset.updates || 0) >= n && !r.cs231nWidget.busy; }",
-        arg=[selector, at_least], timeout=timeout)
 
 
-def updates(page, selector: str) -> int:
-    return int(page.get_attribute(selector, "data-updates") or 0)
 
 
 def after(page, selector: str, action) -> None:
@@ -72,15 +55,10 @@ def line(page, name: str) -> dict:
 
 def test_call_equals_cpython_and_errors_are_korean(page, site_url):
     page.goto(site_url + LECTURE_3)
-    got = page.evaluate("""async (calls) => {
-        await window.cs231n.ready();
-        const out = [];
-        for (const [name, kwargs] of calls) out.push(await window.cs231n.call(name, kwargs));
-        return out;
-    }""", [list(c) for c in CALLS])
+    got = call_all(page, CALLS)
     expected = [bridge.call(name, kwargs) for name, kwargs in CALLS]
     for (name, kwargs), ours, theirs in zip(CALLS, got, expected):
-        assert close(ours, theirs), (name, kwargs.get("optimizer"), ours, theirs)
+        assert close(ours, theirs, rel=1e-9), (name, kwargs.get("optimizer"), ours, theirs)
     assert len(got[0]) == 61 and got[0][0] == [-1.2, 1.0]
     assert got[6][-1] == [0.0, 0.0]                      # Newton sits on the saddle point
     diverged = got[7]["sgd"]

@@ -8,6 +8,7 @@ instant navigation, and pages without demos download nothing of the runtime.
 import pytest
 
 from demos import bridge
+from widget_helpers import call_all, updates, wait_updated
 
 LECTURE_5 = "/lectures/lecture-05/"
 LECTURE_6 = "/lectures/lecture-06/"
@@ -33,14 +34,8 @@ def runtime_requests(page) -> list[str]:
             or "worker.js" in u]
 
 
-def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 90_000) -> None:
-    page.wait_for_function(
-        "([sel, n]) => { const r = document.querySelector(sel); return r && Number(r.dataset.updates || 0) >= n; }",
-        arg=[selector, at_least], timeout=timeout)
 
 
-def updates(page, selector: str) -> int:
-    return int(page.get_attribute(selector, "data-updates") or 0)
 
 
 def edit(page, selector: str, control: str, value: str) -> None:
@@ -71,12 +66,7 @@ CALLS = [
 
 def test_call_returns_exactly_what_cpython_returns(page, site_url):
     page.goto(site_url + LECTURE_5)
-    got = page.evaluate("""async (calls) => {
-        await window.cs231n.ready();
-        const out = [];
-        for (const [name, kwargs] of calls) out.push(await window.cs231n.call(name, kwargs));
-        return out;
-    }""", [list(c) for c in CALLS])
+    got = call_all(page, CALLS)
     assert got == [bridge.call(name, kwargs) for name, kwargs in CALLS]
 
 
@@ -135,7 +125,7 @@ def test_runtime_loads_once_across_instant_navigation_and_widgets_mount_without_
     wait_updated(page, LAYER)
     page.evaluate("window.__sameDocument = true")
 
-    page.click(f'a[href$="lecture-06/"]')
+    page.click('a[href$="lecture-06/"]')
     page.wait_for_function("(path) => location.pathname.endsWith(path)", arg=LECTURE_6)
     other = '.cs231n-demo[data-demo="conv-3x3-vs-7x7"]'
     page.wait_for_selector(other)

@@ -23,18 +23,7 @@
   const STOPPED = "계산을 중지했습니다.";
   const cells = new Set();
 
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs)) {
-      if (value === null || value === undefined || value === false) continue;
-      if (key === "class") node.className = value;
-      else if (key === "text") node.textContent = value;
-      else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-      else node.setAttribute(key, value === true ? "" : value);
-    }
-    for (const child of children.flat()) if (child) node.append(child);
-    return node;
-  }
+  const el = api.el;  // the host's DOM helper
 
   // localStorage can be missing or throw (private windows, blocked storage): edits then live only
   // as long as the page.

@@ -1,0 +1,41 @@
+"""Helpers shared by the browser tests of widgets: wait for a redraw, call Python from the page."""
+
+from __future__ import annotations
+
+import math
+
+CALL_ALL_JS = """async (calls) => {
+    await window.cs231n.ready();
+    const out = [];
+    for (const [name, kwargs] of calls) out.push(await window.cs231n.call(name, kwargs));
+    return out;
+}"""
+
+
+def call_all(page, calls: list[tuple[str, dict]]) -> list:
+    """Run every ``(name, kwargs)`` through ``window.cs231n.call`` in order; their JSON results."""
+    return page.evaluate(CALL_ALL_JS, [list(c) for c in calls])
+
+
+def close(a, b, rel: float = 1e-12) -> bool:
+    """Equal JSON values, floats up to ``rel`` (WebAssembly NumPy / libm may round differently)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y, rel) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k], rel) for k in a)
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
+    return a == b
+
+
+def updates(page, selector: str) -> int:
+    """How many times the widget at ``selector`` has finished an update."""
+    return int(page.get_attribute(selector, "data-updates") or 0)
+
+
+def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 120_000) -> None:
+    """Wait until the widget has finished ``at_least`` updates and has nothing more queued."""
+    page.wait_for_function(
+        "([sel, n]) => { const r = document.querySelector(sel);"
+        " return r && Number(r.dataset.updates || 0) >= n && r.cs231nWidget && !r.cs231nWidget.busy; }",
+        arg=[selector, at_least], timeout=timeout)
