@@ -20,8 +20,8 @@ import numbers
 
 import numpy as np
 
-from demos.widget import (button, hidden, number, plot, select, slider, stats, table, text, toggle,
-                          widget)
+from demos.widget import (button, click_xy, hidden, number, plot, select, slider, stats, table, text,
+                          toggle, widget)
 
 __all__ = [
     "pairwise_distances", "nearest_mask", "knn_votes", "knn_predict", "cross_validate", "best_k",
@@ -409,16 +409,6 @@ def _dataset(values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return X, y, ids
 
 
-def _click_point(event: dict) -> np.ndarray:
-    try:
-        p = np.array([float(event["x"]), float(event["y"])])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError("클릭 위치를 읽을 수 없습니다.") from None
-    if not np.all(np.isfinite(p)):
-        raise ValueError("클릭 위치를 읽을 수 없습니다.")
-    return p
-
-
 def _knn_event(values: dict, event: dict) -> dict:
     """Clicks add / pin / remove (stored in the data's frame, so they turn with the data)."""
     if event.get("type") == "action":
@@ -433,7 +423,7 @@ def _knn_event(values: dict, event: dict) -> dict:
     if event.get("type") != "click" or event.get("plot") != "knn-plane":
         return {}
     # The screen shows the data turned by `angle`; turn the tap back into the data's frame.
-    p = rotate(_click_point(event)[None, :], -values["angle"])[0]
+    p = rotate(np.array([click_xy(event)]), -values["angle"])[0]
     mode = values["mode"]
     if mode == "query":
         return {"query": [round(float(v), 4) for v in p]}

@@ -20,8 +20,8 @@ import numpy as np
 
 from demos.knn import (CLASS_COLORS, TIE_COLOR, as_float_array, as_labels, class_name,
                        plane_grid, plane_layout, region_heatmap)
-from demos.widget import (button, hidden, math as math_output, matrix, number, plot, select, slider,
-                          stats, table, text, widget)
+from demos.widget import (button, click_xy, hidden, math as math_output, matrix, number, plot,
+                          select, slider, stats, table, text, widget)
 
 __all__ = ["scores", "svm_loss", "softmax_loss", "svm_variant_loss", "svm_from_scores",
            "softmax_from_scores", "train_step", "WIDGETS"]
@@ -279,12 +279,7 @@ def _linear_event(values: dict, event: dict) -> dict:
         return {}
     if event.get("type") != "click" or event.get("plot") != "linear-plane":
         return {}
-    try:
-        p = np.array([float(event["x"]), float(event["y"])])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError("클릭 위치를 읽을 수 없습니다.") from None
-    if not np.all(np.isfinite(p)):
-        raise ValueError("클릭 위치를 읽을 수 없습니다.")
+    p = click_xy(event)
     points = [list(q) for q in (values["points"] or [])]
     if values["mode"] == "add":
         return {"points": points + [[round(float(p[0]), 3), round(float(p[1]), 3),

@@ -36,7 +36,8 @@ from typing import Any, Callable
 
 __all__ = [
     "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",
-    "widget", "stats", "table", "plot", "text", "math", "parse_number", "registry", "describe",
+    "widget", "stats", "table", "plot", "text", "math", "parse_number", "click_xy", "registry",
+    "describe",
     "update",
 ]
 
@@ -186,6 +187,17 @@ def parse_number(raw: Any, label: str, *, integer: bool = False, min: float | No
     if max is not None and value > max:
         raise ValueError(f"'{label}'은(는) {_fmt(max)} 이하여야 합니다 (입력값: {_fmt(value)}).")
     return value
+
+
+def click_xy(event: dict) -> tuple[float, float]:
+    """The data coordinates of a ``{"type": "click", "x", "y"}`` event; Korean ValueError if unreadable."""
+    try:
+        x, y = float(event["x"]), float(event["y"])
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("클릭 위치를 읽을 수 없습니다.") from None
+    if not (_math.isfinite(x) and _math.isfinite(y)):
+        raise ValueError("클릭 위치를 읽을 수 없습니다.")
+    return x, y
 
 
 def _fmt(x: float) -> str:
