@@ -37,6 +37,7 @@
       this.error = null;
       this.progress = { step: 0, total: 3, label: "Python 런타임 준비 중" };
       this.stats.starts += 1;
+      performance.mark("cs231n:runtime-start");
       this.notify();
       const worker = new Worker(assetURL("assets/cs231n/worker.js"));
       this.worker = worker;
@@ -58,11 +59,13 @@
 
     onMessage(message, resolve, reject) {
       if (message.type === "progress") {
+        performance.mark(`cs231n:stage-${message.stage}`);
         this.progress = message;
         this.notify();
       } else if (message.type === "ready") {
         this.state = "ready";
         this.rejectLoad = null;
+        performance.mark("cs231n:runtime-ready");
         this.stats.loadSeconds = message.seconds;
         this.notify();
         resolve();
@@ -178,12 +181,16 @@
     return color || fallback;
   }
 
+  // Resolved once per colour scheme: reading computed styles on every redraw would force a
+  // style recalculation of the whole page each time.
+  let themeCache = null;
   function themeLayout() {
-    return {
+    themeCache ??= {
       fg: resolvedColor("var(--md-default-fg-color)", "#222"),
       grid: resolvedColor("var(--md-default-fg-color--lightest)", "#ddd"),
       font: getComputedStyle(document.body).fontFamily,
     };
+    return themeCache;
   }
 
   function themed(layout) {
@@ -634,33 +641,43 @@
       this.root.dispatchEvent(new CustomEvent("cs231n:updated", { detail: { ok: answer.ok, ms: this.lastLatency } }));
     }
 
+    // Redraw only what changed: an output equal to the one already shown keeps its node (no new
+    // KaTeX typesetting, no Plotly.react), and the container is touched only when nodes change.
     async renderOutputs(outputs) {
-      const Plotly = window.Plotly;
       const signature = outputs.map((o) => o.kind + ":" + (o.id || "")).join("|");
       if (signature !== this.signature) {
-        for (const node of this.outputNodes) if (node.dataset && node.dataset.plot) Plotly.purge(node);
+        for (const node of this.outputNodes) if (node && node.dataset.plot) window.Plotly.purge(node);
         this.outputNodes = outputs.map(() => null);
         this.signature = signature;
       }
       const nodes = [];
+      const redraw = [];
       for (const [index, output] of outputs.entries()) {
+        const key = JSON.stringify(output);
+        let node = this.outputNodes[index];
+        if (node && node.cs231nKey === key) {
+          nodes.push(node);
+          continue;
+        }
         if (output.kind === "plot") {
-          let node = this.outputNodes[index];
           if (!node) {
             node = el("div", { class: "cs231n-plot", "data-plot": output.id });
             if (output.clickable) this.makeClickable(node, output.id);
           }
           node.cs231nFigure = output.figure;
-          nodes.push(node);
+          redraw.push(node);
         } else {
-          const node = outputBuilders[output.kind](output);
+          node = outputBuilders[output.kind](output);
           node.dataset.output = String(index);
-          nodes.push(node);
         }
+        node.cs231nKey = key;
+        nodes.push(node);
       }
-      this.outputsNode.replaceChildren(...nodes);
+      if (nodes.length !== this.outputNodes.length || nodes.some((n, i) => n !== this.outputNodes[i])) {
+        this.outputsNode.replaceChildren(...nodes);
+      }
       this.outputNodes = nodes;
-      await Promise.all(nodes.filter((n) => n.dataset.plot).map((node) => drawPlot(node)));
+      await Promise.all(redraw.map((node) => drawPlot(node)));
     }
 
     makeClickable(node, plotId) {
@@ -689,6 +706,7 @@
 
   // Redraw every plot when the reader flips light / dark mode.
   new MutationObserver(() => {
+    themeCache = null;
     for (const node of document.querySelectorAll(".cs231n-plot")) if (node.cs231nFigure) drawPlot(node);
   }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 
