@@ -5,8 +5,10 @@
 * Lossless: every line of the README lands, unchanged, in exactly one file, after that file's
   front matter. Concatenating the files' bodies in ``source`` order gives back the README's bytes.
 * Idempotent: importing the same README twice changes nothing.
-* Safe: a notes file whose content differs from what the import would write is never overwritten
-  without ``--force``; the import prints a unified diff per such file and exits with status 1.
+* Safe: a notes file the author edited in ``notes/`` is never overwritten without ``--force``; the
+  import prints a unified diff per such file and exits with status 1. The front matter records the
+  ``sha256`` of the text the import last wrote, so a file nobody touched since then is simply brought
+  up to date when the README changes (nothing of the author's can be lost there).
   Keys in the front matter that the import does not own (``demos:``, ``extra:``, ...) are kept
   verbatim, and a difference only in them is no conflict.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import hashlib
 import json
 import os
 import re
@@ -38,10 +41,10 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_NOTES_DIR = ROOT / "notes"
 
 # Keys the import writes; every other front-matter key belongs to someone else and is kept.
-OWNED_KEYS = ("page", "lecture", "title", "source")
+OWNED_KEYS = ("page", "lecture", "title", "source", "sha256")
 HEADER = (
     "# 이 머리말(front matter)은 `build.py import`가 씁니다. 아래 '---' 다음 줄부터가 작성자 원문입니다.\n",
-    "# page/lecture/title/source 외의 키(demos:, extra: 등)는 다시 가져와도 그대로 남습니다.\n",
+    "# page/lecture/title/source/sha256 외의 키(demos:, extra: 등)는 다시 가져와도 그대로 남습니다.\n",
 )
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w\-]*)[ \t]*:")
 _LOG_TITLE = re.compile(r"daily\s*log", re.IGNORECASE)
@@ -138,7 +141,14 @@ def owned_values(region: Region, readme_name: str) -> dict:
         values["lecture"] = region.lecture
     values["title"] = region.title
     values["source"] = f"{readme_name}#L{region.start}-L{region.end}" if region.text else None
+    values["sha256"] = written_digest(region.title, region.text)
     return values
+
+
+def written_digest(title, text: str) -> str:
+    """sha256 of what the import writes that an author could edit (the title and the text): a later
+    edit in notes/ no longer matches it."""
+    return hashlib.sha256(f"{title}\n{text}".encode("utf-8")).hexdigest()
 
 
 def preserved_text(front_matter: str) -> str:
@@ -177,7 +187,8 @@ def compose(region: Region, readme_name: str, keep: str = "") -> str:
 
 @dataclass(frozen=True)
 class Plan:
-    """What the import would do to one file: ``status`` is ``new``, ``same`` or ``conflict``."""
+    """What the import would do to one file: ``new``, ``same``, ``update`` (the file holds exactly what
+    the last import wrote, so it can follow the README) or ``conflict`` (edited in notes/)."""
     path: Path
     status: str
     new_text: str
@@ -200,7 +211,11 @@ def plan_file(path: Path, region: Region, readme_name: str) -> Plan:
     wanted = owned_values(region, readme_name)
     same = body == region.text and all(meta.get(k) == v for k, v in wanted.items()) \
         and not any(k in meta for k in OWNED_KEYS if k not in wanted)
-    return Plan(path, "same" if same else "conflict", new, old)
+    if same:
+        return Plan(path, "same", new, old)
+    untouched = (meta.get("sha256") == written_digest(meta.get("title"), body)
+                 or (body == region.text and meta.get("title") == region.title))
+    return Plan(path, "update" if untouched else "conflict", new, old)
 
 
 def plan_import(readme_text: str, notes_dir: Path, readme_name: str = "README.md") -> list[Plan]:
@@ -250,6 +265,9 @@ def run(readme: Path, notes_dir: Path, force: bool = False, out=sys.stdout, err=
         if plan.status == "new":
             _write(plan.path, plan.new_text)
             print(f"만듦: {plan.path}", file=out)
+        elif plan.status == "update":
+            _write(plan.path, plan.new_text)
+            print(f"갱신: {plan.path}", file=out)
         elif plan.status == "conflict":
             _write(plan.path, plan.new_text)
             print(f"덮어씀(--force): {plan.path}", file=out)

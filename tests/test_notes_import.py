@@ -98,7 +98,8 @@ def test_front_matter_is_visibly_separate_and_valid_yaml(imported):
     body, front = body_and_front(text)
     meta = yaml.safe_load(front)
     assert meta == {"lecture": 2, "title": "Image Classification with Linear Classifiers",
-                    "source": "README.md#L69-L107"}
+                    "source": "README.md#L69-L107",
+                    "sha256": notes_import.written_digest(meta["title"], body)}
     assert front.startswith("# ")  # a comment tells the author where their text starts
 
 
@@ -165,14 +166,18 @@ def test_keys_the_import_does_not_own_are_no_conflict_and_survive_force(imported
     code, _, _ = run(README, imported)
     assert code == 0 and path.read_text(encoding="utf-8") == with_demos
 
-    # The README changed under lecture 5: a conflict; --force takes the README, keeps the keys.
+    # The README changed under lecture 5 and the author also edited the notes file: a conflict;
+    # --force takes the README and still keeps the keys.
     changed = tmp_path / "README.md"
     changed.write_bytes(README.read_bytes().replace(
         "   - 이는 Features of images가 위치에 관계없다는 것을 의미\n".encode("utf-8"),
         "   - 이는 Features of images가 위치에 관계없다는 것을 의미 (수정)\n".encode("utf-8")))
+    edited = with_demos.replace("Translate는 순서가", "Translate는 (노트에서 고침) 순서가")
+    assert edited != with_demos
+    path.write_bytes(edited.encode("utf-8"))
     code, out, _ = run(changed, imported)
     assert code == 1 and "(수정)" in out
-    assert path.read_text(encoding="utf-8") == with_demos
+    assert path.read_text(encoding="utf-8") == edited
     code, _, _ = run(changed, imported, force=True)
     assert code == 0
     body, front = body_and_front(path.read_text(encoding="utf-8"))
@@ -262,3 +267,31 @@ def test_import_roundtrip_for_generated_readmes(tmp_path_factory, text):
     assert run(readme, notes)[0] == 0
     assert snapshot(notes) == before
     assert rebuild(notes) == text.encode("utf-8")
+
+
+def test_a_grown_readme_updates_untouched_files_without_force(imported, tmp_path):
+    """The author adds a line to Lecture 2 in the README: Lecture 2 takes it and every later file's
+    ``source`` range moves, all without --force, because nobody edited those files in notes/."""
+    grown = tmp_path / "README.md"
+    text = README.read_text(encoding="utf-8")
+    added = "   - 새로 배운 내용 한 줄\n"
+    grown.write_text(text.replace("   - 좌표축을 따라 이동하면서 거리를 측정하기에 축이 회전한다면 거리가 달라짐\n",
+                                  "   - 좌표축을 따라 이동하면서 거리를 측정하기에 축이 회전한다면 거리가 달라짐\n"
+                                  + added, 1), encoding="utf-8")
+    assert grown.read_text(encoding="utf-8") != text
+    code, out, err = run(grown, imported)
+    assert code == 0, err
+    assert "갱신: " in out and "lecture-02.md" in out and "lecture-06.md" in out
+    assert added in (imported / "lecture-02.md").read_text(encoding="utf-8")
+    assert rebuild(imported) == grown.read_bytes()
+
+
+def test_an_edit_in_notes_still_blocks_a_grown_readme(imported, tmp_path):
+    path = imported / "lecture-02.md"
+    edited = path.read_text(encoding="utf-8").replace("loss는 C - 1", "loss는 C − 1 (C: class 수)")
+    path.write_bytes(edited.encode("utf-8"))
+    grown = tmp_path / "README.md"
+    grown.write_text(README.read_text(encoding="utf-8") + "\n추가된 줄\n", encoding="utf-8")
+    code, out, _ = run(grown, imported)
+    assert code == 1 and "lecture-02.md" in out
+    assert path.read_text(encoding="utf-8") == edited
