@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -146,7 +147,11 @@ def on_page_content(html: str, *, page, config, files: Files) -> str:
         if parent is not None:
             parent.children.extend(AnchorLink(title, anchor, parent.level + 1)
                                    for title, anchor in entries)
-    return render.fill_chunks(html, rendered.chunks)
+    html = render.fill_chunks(html, rendered.chunks)
+    # Ids that arrive with the cmark-gfm chunks (questions, demo boxes) are real anchors: tell MkDocs,
+    # so links such as the home page's `lectures/lecture-05.md#demo-conv-layer` validate.
+    page.present_anchor_ids.update(re.findall(r'\sid="([^"]+)"', html))
+    return html
 
 
 def on_serve(server, *, config, builder):
