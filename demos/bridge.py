@@ -17,16 +17,23 @@ import math
 import traceback
 from typing import Any
 
+import numpy as np
+
 __all__ = ["to_jsonable", "resolve", "call", "call_json"]
 
 
 def to_jsonable(obj: Any) -> Any:
     """Convert a result to plain JSON types (see the module docstring)."""
+    if isinstance(obj, np.ndarray):
+        # Fast path: a numeric array with nothing to clean converts in C, not element by element.
+        if obj.dtype.kind in "biu" or (obj.dtype.kind == "f" and np.isfinite(obj).all()):
+            return obj.tolist()
+        return to_jsonable(obj.tolist())
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
-    if hasattr(obj, "tolist"):  # NumPy arrays and scalars
+    if hasattr(obj, "tolist"):  # NumPy scalars
         return to_jsonable(obj.tolist())
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
@@ -56,13 +63,28 @@ def call(name: str, kwargs: dict | None = None) -> Any:
     return to_jsonable(resolve(name)(**(kwargs or {})))
 
 
+def _numpy_default(obj: Any) -> Any:
+    if isinstance(obj, (np.ndarray, np.generic)):
+        return to_jsonable(obj)
+    raise TypeError(f"JSON으로 바꿀 수 없는 결과입니다: {type(obj).__name__}")
+
+
+def dumps(result: Any) -> str:
+    """``json.dumps(to_jsonable(result))``, but in C for the usual case: the pure-Python walk runs
+    only when plain floats hold NaN / infinity or a dict has keys JSON cannot take."""
+    try:
+        return json.dumps(result, ensure_ascii=False, allow_nan=False, default=_numpy_default)
+    except (ValueError, TypeError):
+        return json.dumps(to_jsonable(result), ensure_ascii=False, allow_nan=False)
+
+
 def call_json(name: str, kwargs_json: str) -> str:
     """``call`` with JSON in and out; never raises: errors become ``{"error": ..., "kind": ...}``."""
     try:
-        result = {"ok": call(name, json.loads(kwargs_json or "{}"))}
+        return dumps({"ok": resolve(name)(**json.loads(kwargs_json or "{}"))})
     except (ValueError, TypeError) as error:
         result = {"error": str(error), "kind": type(error).__name__}
     except Exception as error:  # a bug, not bad input: short message here, details in the console
         result = {"error": f"데모 코드에서 예기치 않은 오류가 발생했습니다 ({type(error).__name__}).",
                   "kind": type(error).__name__, "detail": traceback.format_exc()}
-    return json.dumps(result, ensure_ascii=False, allow_nan=False)
+    return json.dumps(result, ensure_ascii=False)

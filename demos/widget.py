@@ -34,6 +34,8 @@ import math as _math
 import pkgutil
 from typing import Any, Callable
 
+from demos.bridge import to_jsonable
+
 __all__ = [
     "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",
     "widget", "stats", "table", "plot", "text", "math", "parse_number", "click_xy", "registry",
@@ -149,17 +151,9 @@ def math(tex: str) -> dict:
     return {"kind": "math", "tex": tex}
 
 
-def _jsonable(obj: Any) -> Any:
-    """NumPy arrays and scalars -> lists and Python numbers; NaN / inf -> None (JSON has neither)."""
-    if hasattr(obj, "tolist"):
-        obj = obj.tolist()
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, float) and not _math.isfinite(obj):
-        return None
-    return obj
+# NumPy arrays and scalars -> lists and Python numbers; NaN / inf -> None (JSON has neither). One
+# converter for the bridge and the widget outputs.
+_jsonable = to_jsonable
 
 
 # ---------------------------------------------------------------------------------------------

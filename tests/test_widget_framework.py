@@ -82,3 +82,14 @@ def test_every_registered_widget_renders_its_defaults():
 def test_unknown_widget_is_a_korean_value_error():
     with pytest.raises(ValueError, match="데모가 없습니다"):
         widget.describe("no-such-demo")
+
+
+@pytest.mark.parametrize("result", [
+    {"a": np.linspace(0, 1, 7), "b": np.arange(5, dtype=np.int32), "c": (np.float32(0.25), True)},
+    {"nan_in_array": np.array([1.0, np.nan, np.inf]), "x": 1},
+    {"nan_in_list": [1.5, math.nan], "nested": {"k": [(-math.inf, 2)]}},
+    {np.int64(3): "numpy key", 4: np.bool_(False)},
+    [np.array(["a", "b"]), None, "텍스트"],
+])
+def test_fast_json_path_equals_the_reference_conversion(result):
+    assert json.loads(bridge.dumps(result)) == bridge.to_jsonable(result)
