@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 from mkdocs.structure.toc import AnchorLink
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +24,7 @@ if str(ROOT) not in sys.path:  # `mkdocs` run as a script does not put the proje
     sys.path.insert(0, str(ROOT))
 
 from sitekit import notes_render as render  # noqa: E402
+from sitekit.site_files import add_generated  # noqa: E402
 from sitekit.notes_model import LECTURE_COUNT  # noqa: E402
 
 log = get_plugin_logger("notes")
@@ -67,10 +68,7 @@ def _generate(files: Files, config, src_uri: str, page: render.RenderedPage) -> 
     for message in page.warnings:
         log.warning("%s: %s", src_uri, message)
     _pages[src_uri] = page
-    existing = files.get_file_from_path(src_uri)
-    if existing is not None:
-        files.remove(existing)
-    files.append(File.generated(config, src_uri, content=page.markdown))
+    add_generated(files, config, src_uri, content=page.markdown)
 
 
 def on_files(files: Files, *, config) -> Files:
@@ -97,7 +95,7 @@ def on_files(files: Files, *, config) -> Files:
         if not source.exists():
             log.warning("KaTeX 파일이 없습니다: %s (`npm ci`를 실행하세요).", source)
             continue
-        files.append(File.generated(config, f"assets/katex/{rel}", abs_src_path=str(source)))
+        add_generated(files, config, f"assets/katex/{rel}", path=source)
     return files
 
 

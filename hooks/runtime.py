@@ -16,12 +16,13 @@ import logging
 import sys
 from pathlib import Path
 
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # make `sitekit` importable when mkdocs runs from anywhere
 
 from sitekit import demos_wheel, pyodide_files  # noqa: E402
+from sitekit.site_files import add_generated  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.runtime")
 WHEEL_CACHE = ROOT / ".cache" / "demos-wheel"
@@ -73,20 +74,18 @@ def _runtime_config() -> dict:
 
 
 def on_files(files: Files, config) -> Files:
-    def add(uri: str, *, path: Path | None = None, content: str | None = None) -> None:
-        if path is not None:
-            files.append(File.generated(config, uri, abs_src_path=str(path)))
-        else:
-            files.append(File.generated(config, uri, content=content))
+    def add(uri: str, **source) -> None:
+        add_generated(files, config, uri, **source)
 
+    runtime_config = _runtime_config()
     for name, path in _state["runtime_files"].items():
         if name != "pyodide-lock.json":
             add(f"pyodide/{name}", path=path)
     add("pyodide/pyodide-lock.json", content=_state["lock"])
     add(f"pyodide/{_state['wheel'].name}", path=_state["wheel"])
-    add(_runtime_config()["plotly"], path=PLOTLY_JS)
+    add(runtime_config["plotly"], path=PLOTLY_JS)
     add("assets/cs231n/config.js",
-        content=f"window.CS231N_RUNTIME = {json.dumps(_runtime_config(), indent=2)};\n")
+        content=f"window.CS231N_RUNTIME = {json.dumps(runtime_config, indent=2)};\n")
     return files
 
 

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `mkdocs` run as a script does not put the project on sys.path
@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:  # `mkdocs` run as a script does not put the proje
 
 from sitekit import cells, study_gallery, study_questions  # noqa: E402
 from sitekit.notes_render import fill_chunks  # noqa: E402
+from sitekit.site_files import add_generated  # noqa: E402
 
 log = get_plugin_logger("study_tools")
 
@@ -54,23 +55,13 @@ def on_config(config, **kwargs):
     return config
 
 
-def _add(files: Files, config, uri: str, *, path: Path | None = None, content: str | None = None):
-    existing = files.get_file_from_path(uri)
-    if existing is not None:
-        files.remove(existing)
-    if path is not None:
-        files.append(File.generated(config, uri, abs_src_path=str(path)))
-    else:
-        files.append(File.generated(config, uri, content=content))
-
-
 def on_files(files: Files, *, config) -> Files:
     _pages.clear()
     if not cells.CODEMIRROR_DIR.is_dir():
         log.warning("node_modules/codemirror가 없습니다: `python3 build.py setup`(npm ci)을 실행하세요.")
     else:
         for rel in cells.CODEMIRROR_FILES:
-            _add(files, config, cells.EDITOR_BASE + rel, path=cells.CODEMIRROR_DIR / rel)
+            add_generated(files, config, cells.EDITOR_BASE + rel, path=cells.CODEMIRROR_DIR / rel)
 
     index = study_questions.collect(NOTES_DIR)
     gallery = study_gallery.collect(NOTES_DIR, Path(config.docs_dir))
@@ -79,9 +70,9 @@ def on_files(files: Files, *, config) -> Files:
     for uri, page in ((QUESTIONS_URI, study_questions.render_page(index)),
                       (GALLERY_URI, study_gallery.render_page(gallery))):
         _pages[uri] = page
-        _add(files, config, uri, content=page.markdown)
+        add_generated(files, config, uri, content=page.markdown)
     for item in gallery.items:
-        _add(files, config, study_gallery.thumbnail_uri(item), content=item.svg)
+        add_generated(files, config, study_gallery.thumbnail_uri(item), content=item.svg)
     _pages["__gallery__"] = gallery
     return files
 
