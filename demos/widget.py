@@ -130,17 +130,17 @@ def widget(title: str, controls: list[dict], render: Callable[..., list[dict]], 
 # ---------------------------------------------------------------------------------------------
 
 def stats(items: list[tuple[str, Any]]) -> dict:
-    return {"kind": "stats", "items": [[label, _jsonable(value)] for label, value in items]}
+    return {"kind": "stats", "items": [[label, to_jsonable(value)] for label, value in items]}
 
 
 def table(columns: list[str], rows: list[list[Any]], caption: str | None = None,
           highlight: list[int] | None = None) -> dict:
-    return {"kind": "table", "columns": columns, "rows": _jsonable(rows), "caption": caption,
+    return {"kind": "table", "columns": columns, "rows": to_jsonable(rows), "caption": caption,
             "highlight": highlight or []}
 
 
 def plot(plot_id: str, figure: dict, clickable: bool = False) -> dict:
-    return {"kind": "plot", "id": plot_id, "figure": _jsonable(figure), "clickable": clickable}
+    return {"kind": "plot", "id": plot_id, "figure": to_jsonable(figure), "clickable": clickable}
 
 
 def text(message: str, tone: str = "info") -> dict:
@@ -149,11 +149,6 @@ def text(message: str, tone: str = "info") -> dict:
 
 def math(tex: str) -> dict:
     return {"kind": "math", "tex": tex}
-
-
-# NumPy arrays and scalars -> lists and Python numbers; NaN / inf -> None (JSON has neither). One
-# converter for the bridge and the widget outputs.
-_jsonable = to_jsonable
 
 
 # ---------------------------------------------------------------------------------------------

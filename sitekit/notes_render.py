@@ -588,7 +588,7 @@ def cards_html(cards: list[LectureCard]) -> str:
     items = []
     for c in cards:
         if c.has_notes:
-            status = f'<span class="cs231n-badge cs231n-badge-notes">노트 있음</span>'
+            status = '<span class="cs231n-badge cs231n-badge-notes">노트 있음</span>'
             if c.question_count:
                 status += f'<span class="cs231n-badge">질문 {c.question_count}개</span>'
         elif c.has_overview:
