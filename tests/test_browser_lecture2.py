@@ -9,7 +9,7 @@ import math
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, close, updates, wait_updated
+from widget_helpers import call_all, call_error, close, updates, wait_updated
 
 LECTURE_2 = "/lectures/lecture-02/"
 KNN = '.cs231n-demo[data-demo="knn"]'
@@ -101,12 +101,8 @@ def test_call_equals_cpython_and_errors_are_korean(page, site_url):
     assert got[2] == [0, 2, 0]  # vote ties -> smallest label
     assert got[3] == [1, 2, 1]  # equal distances -> lower training index first
     assert math.isfinite(got[5][0])  # scores of 1e4 stay finite in the browser too
-    message = page.evaluate("""async () => {
-        try { await window.cs231n.call('demos.knn.knn_predict',
-                {X_train: [[0, 0]], y_train: [0], X_query: [[1, 1]], k: 3}); }
-        catch (e) { return e.message; }
-        return 'no error';
-    }""")
+    message = call_error(page, "demos.knn.knn_predict",
+                         {"X_train": [[0, 0]], "y_train": [0], "X_query": [[1, 1]], "k": 3})
     assert "k(3)" in message and "이하" in message
 
 

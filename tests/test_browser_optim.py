@@ -5,7 +5,7 @@ bad input is explained in Korean and can be fixed."""
 from __future__ import annotations
 
 from demos import bridge
-from widget_helpers import call_all, close, updates, wait_updated
+from widget_helpers import call_all, call_error, close, updates, wait_updated
 
 LECTURE_3 = "/lectures/lecture-03/"
 OPTIM = '.cs231n-demo[data-demo="optim"]'
@@ -64,12 +64,8 @@ def test_call_equals_cpython_and_errors_are_korean(page, site_url):
     diverged = got[7]["sgd"]
     assert diverged["stopped_at"] is not None and "발산" in diverged["message"]
     assert got[7]["adam"]["stopped_at"] is None and len(got[7]["adam"]["points"]) == 51
-    message = page.evaluate("""async () => {
-        try { await window.cs231n.call('demos.optim.trajectory',
-                {surface: 'quadratic', optimizer: 'adam', start: [0, 0], steps: 5, lr: 0}); }
-        catch (e) { return e.message; }
-        return 'no error';
-    }""")
+    message = call_error(page, "demos.optim.trajectory", {"surface": "quadratic", "optimizer": "adam",
+                                                          "start": [0, 0], "steps": 5, "lr": 0})
     assert "learning rate" in message and "0보다 커야" in message
 
 

@@ -8,7 +8,7 @@ instant navigation, and pages without demos download nothing of the runtime.
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, updates, wait_updated
+from widget_helpers import call_all, call_error, updates, wait_updated
 
 LECTURE_5 = "/lectures/lecture-05/"
 LECTURE_6 = "/lectures/lecture-06/"
@@ -72,11 +72,7 @@ def test_call_returns_exactly_what_cpython_returns(page, site_url):
 
 def test_python_error_rejects_with_the_korean_message_not_a_traceback(page, site_url):
     page.goto(site_url + LECTURE_5)
-    message = page.evaluate("""async () => {
-        try { await window.cs231n.call('demos.conv.conv_output_size', {size: 10, kernel: 3, stride: 2}); }
-        catch (e) { return e.message; }
-        return 'no error';
-    }""")
+    message = call_error(page, "demos.conv.conv_output_size", {"size": 10, "kernel": 3, "stride": 2})
     assert "정수" in message and "Traceback" not in message
 
 

@@ -17,6 +17,17 @@ def call_all(page, calls: list[tuple[str, dict]]) -> list:
     return page.evaluate(CALL_ALL_JS, [list(c) for c in calls])
 
 
+CALL_ERROR_JS = """async ([name, kwargs]) => {
+    try { await window.cs231n.call(name, kwargs); } catch (e) { return e.message; }
+    return 'no error';
+}"""
+
+
+def call_error(page, name: str, kwargs: dict) -> str:
+    """The message ``window.cs231n.call(name, kwargs)`` rejects with (``'no error'`` if it resolves)."""
+    return page.evaluate(CALL_ERROR_JS, [name, kwargs])
+
+
 def close(a, b, rel: float = 1e-12) -> bool:
     """Equal JSON values, floats up to ``rel`` (WebAssembly NumPy / libm may round differently)."""
     if isinstance(a, list) and isinstance(b, list):
