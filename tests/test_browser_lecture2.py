@@ -195,3 +195,18 @@ def test_phone_width_plot_fits_and_a_tap_adds_a_point(page, site_url):
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     click_plot(page, KNN, "knn-plane", 0.1, 0.9)
     assert stat(page, KNN, "학습 점") == "61"
+
+
+def test_run_repeats_training_steps_until_pressed_again(page, site_url):
+    open_widget(page, site_url, LINEAR)
+    run = f'{LINEAR} [data-action="run"]'
+    start = updates(page, LINEAR)
+    page.click(run)
+    assert page.inner_text(run) == "■ 정지"
+    wait_updated(page, LINEAR, start + 4)  # it keeps stepping on its own
+    page.click(run)
+    assert page.inner_text(run) == "실행 / 정지"
+    page.wait_for_function("(sel) => !document.querySelector(sel).cs231nWidget.busy", arg=LINEAR)
+    stopped = updates(page, LINEAR)
+    page.wait_for_timeout(500)
+    assert updates(page, LINEAR) == stopped  # and stops when pressed again

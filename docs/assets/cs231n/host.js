@@ -558,12 +558,9 @@
 
     onButton(control, button) {
       if (control.repeat) {
-        if (this.running === control.name) {
-          this.running = null;
-          button.textContent = control.label;
-          button.classList.remove("cs231n-button--active");
-          return;
-        }
+        const wasRunning = this.running === control.name;
+        this.stopRunning();  // also resets another repeating button that was running
+        if (wasRunning) return;
         this.running = control.name;
         button.textContent = "■ 정지";
         button.classList.add("cs231n-button--active");
