@@ -276,7 +276,9 @@
         });
         parts.push(play);
       }
-      return { node: field(control, el("span", { class: "cs231n-slider" }, parts)), get: () => current,
+      const node = field(control, el("span", { class: "cs231n-slider" }, parts));
+      if (control.play) node.classList.add("cs231n-field--play");
+      return { node, get: () => current,
                set: (v) => { current = String(v); show(); } };
     },
 
@@ -615,6 +617,7 @@
       let answer;
       try {
         answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: this.rawState(), event });
+        (window.__t ||= []).push(["call", performance.now() - started]);
       } catch (error) {
         answer = { ok: false, message: error.message, state: null };
         if (runtime.state !== "ready") this.status.replaceChildren(el("span", { text: "런타임을 다시 준비하는 중…" }));
@@ -622,7 +625,9 @@
       }
       this.status.replaceChildren();
       if (answer.state) this.applyState(answer.state);
-      this.root.dataset.ok = String(answer.ok);
+      // Written only when it changes: a styled attribute on the root makes the browser restyle
+      // every element inside the widget, typeset formulas included.
+      if (this.root.dataset.ok !== String(answer.ok)) this.root.dataset.ok = String(answer.ok);
       if (answer.ok) {
         this.message.hidden = true;
         this.message.textContent = "";
@@ -670,9 +675,8 @@
         node.cs231nKey = key;
         nodes.push(node);
       }
-      if (nodes.length !== this.outputNodes.length || nodes.some((n, i) => n !== this.outputNodes[i])) {
-        this.outputsNode.replaceChildren(...nodes);
-      }
+      placeInSlots(this.outputsNode, nodes);
+      (window.__t ||= []).push(["placed", performance.now()]);
       this.outputNodes = nodes;
       await Promise.all(redraw.map((node) => drawPlot(node)));
     }
@@ -693,12 +697,28 @@
     }
   }
 
+  // Shows `nodes` in order, one per slot, touching only the slots whose node changed. Adding or
+  // removing a child of the outputs list makes Chromium restyle every output in it (the page's
+  // :first-child / :last-child rules), typeset formulas included; a slot's own child can change
+  // without that, so the slots stay put while their number stays the same.
+  function placeInSlots(parent, nodes) {
+    while (parent.children.length > nodes.length) parent.lastElementChild.remove();
+    while (parent.children.length < nodes.length) parent.append(el("div", { class: "cs231n-slot" }));
+    nodes.forEach((node, index) => {
+      const slot = parent.children[index];
+      if (slot.firstChild !== node) slot.replaceChildren(node);
+    });
+  }
+
   function drawPlot(node) {
     const figure = node.cs231nFigure;
     const layout = themed(figure.layout || {});
     if (node.classList.contains("cs231n-plot--clickable")) layout.dragmode = false;
-    return window.Plotly.react(node, figure.data, layout,
+    const t0 = performance.now();
+    const r = window.Plotly.react(node, figure.data, layout,
       { displayModeBar: false, responsive: true, scrollZoom: false, ...(figure.config || {}) });
+    (window.__t ||= []).push(["react:" + node.dataset.plot, performance.now() - t0]);
+    return r;
   }
 
   // Redraw every plot when the reader flips light / dark mode.
