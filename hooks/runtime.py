@@ -5,7 +5,8 @@
   site makes no request outside its own origin. Otherwise the worker loads the official CDN.
 * Always: ``pyodide/pyodide-lock.json`` (the official lock plus the ``demos`` wheel) and the wheel
   itself, rebuilt from ``demos/`` on every build, so ``mkdocs serve`` picks up edits in ``demos/``.
-* Plotly.js (cartesian bundle) from npm (package-lock.json), never pasted into the repository;
+* Plotly.js bundled with esbuild from npm (package-lock.json; see sitekit/plotly_bundle.py), never
+  pasted into the repository;
   ``assets/cs231n/config.js`` tells the browser where all this is (KaTeX comes from hooks/notes.py).
 """
 
@@ -21,16 +22,11 @@ from mkdocs.structure.files import Files
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # make `sitekit` importable when mkdocs runs from anywhere
 
-from sitekit import demos_wheel, pyodide_files  # noqa: E402
+from sitekit import demos_wheel, plotly_bundle, pyodide_files  # noqa: E402
 from sitekit.site_files import add_generated  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.runtime")
 WHEEL_CACHE = ROOT / ".cache" / "demos-wheel"
-# The cartesian partial bundle (scatter, bar, heatmap, contour, histogram, box, ...: every trace the
-# demos, cells and notebooks draw) is 1.4 MB instead of 4.6 MB: its start-up blocks the main thread
-# about a third as long while Pyodide loads. npm, pinned in package-lock.json.
-PLOTLY_PACKAGE = ROOT / "node_modules" / "plotly.js-cartesian-dist-min"
-PLOTLY_JS = PLOTLY_PACKAGE / "plotly-cartesian.min.js"
 VENDOR = "assets/vendor"
 
 _state: dict = {}
@@ -42,7 +38,8 @@ def on_config(config):
     wheel = demos_wheel.build_wheel(WHEEL_CACHE)
     # Without a local copy the official lock comes from the npm package pyodide@0.27.7 (package-lock.json).
     official_lock = runtime_files.get("pyodide-lock.json") or pyodide_files.npm_lock()
-    _state.update(runtime_files=runtime_files, wheel=wheel,
+    # Plotly.js bundled from npm sources so that its start-up runs in short tasks (frontend/plotly.js).
+    _state.update(runtime_files=runtime_files, wheel=wheel, plotly=plotly_bundle.build(),
                   lock=demos_wheel.site_lock(official_lock, wheel))
     log.info("Pyodide %s: %s", pyodide_files.VERSION,
              f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.CDN_URL}")
@@ -54,10 +51,6 @@ def on_config(config):
     return config
 
 
-def _plotly_version() -> str:
-    return json.loads((PLOTLY_PACKAGE / "package.json").read_text())["version"]
-
-
 def _runtime_config() -> dict:
     self_hosted = bool(_state["runtime_files"])
     return {
@@ -66,7 +59,7 @@ def _runtime_config() -> dict:
         "indexURL": "pyodide/" if self_hosted else pyodide_files.CDN_URL,
         "lockURL": "pyodide/pyodide-lock.json",
         "siteWheels": ["demos"],
-        "plotly": f"{VENDOR}/plotly-cartesian-{_plotly_version()}.min.js",
+        "plotly": f"{VENDOR}/{_state['plotly'].name}",
         # KaTeX itself is copied (and put on every page) by hooks/notes.py
         "katex": "assets/katex/katex.min.js",
         "katexCSS": "assets/katex/katex.min.css",
@@ -83,7 +76,7 @@ def on_files(files: Files, config) -> Files:
             add(f"pyodide/{name}", path=path)
     add("pyodide/pyodide-lock.json", content=_state["lock"])
     add(f"pyodide/{_state['wheel'].name}", path=_state["wheel"])
-    add(runtime_config["plotly"], path=PLOTLY_JS)
+    add(runtime_config["plotly"], path=_state["plotly"])
     add("assets/cs231n/config.js",
         content=f"window.CS231N_RUNTIME = {json.dumps(runtime_config, indent=2)};\n")
     return files

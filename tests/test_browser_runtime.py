@@ -96,6 +96,18 @@ def test_widget_goes_idle_loading_ready_and_typing_updates_the_output(page, site
     assert page.locator(f"{LAYER} .cs231n-message").is_hidden()
 
 
+def test_the_site_plotly_bundle_registers_every_trace_type_it_promises(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    page.wait_for_function("window.cs231n && window.cs231n.plotly")
+    traces = page.evaluate("""async () => {
+      const Plotly = await window.cs231n.plotly();
+      return { same: Plotly === window.Plotly, traces: Object.keys(Plotly.PlotSchema.get().traces) };
+    }""")
+    assert traces["same"]
+    assert {"scatter", "heatmap", "contour", "bar", "histogram", "histogram2d", "histogram2dcontour",
+            "box", "violin", "pie"} <= set(traces["traces"])
+
+
 def test_invalid_input_is_explained_in_korean_and_the_widget_keeps_working(page, site_url):
     page.goto(site_url + LECTURE_5)
     page.locator(LAYER).scroll_into_view_if_needed()

@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from conftest import PYODIDE_DIR, ROOT, mkdocs_build
-from sitekit import demos_wheel, pyodide_files
+from sitekit import demos_wheel, plotly_bundle, pyodide_files
 
 
 def runtime_config(site_dir) -> dict:
@@ -53,7 +53,9 @@ def test_wheel_name_changes_with_the_sources(tmp_path):
 
 def test_plotly_and_katex_are_self_hosted(site_dir):
     config = runtime_config(site_dir)
-    assert (site_dir / config["plotly"]).stat().st_size > 1_000_000
+    assert config["plotly"] == f"assets/vendor/{plotly_bundle.bundle_name()}"
+    bundle = (site_dir / config["plotly"]).read_text()
+    assert len(bundle) > 1_000_000 and "window.cs231nPlotly" in bundle
     assert (site_dir / config["katex"]).is_file() and (site_dir / config["katexCSS"]).is_file()
 
 
@@ -90,3 +92,16 @@ def test_a_missing_runtime_file_fails_the_build(tmp_path):
     result = mkdocs_build(tmp_path / "site", PYODIDE_DIR=str(copy))
     assert result.returncode != 0
     assert "missing" in result.stdout + result.stderr
+
+
+def test_plotly_bundle_is_rebuilt_when_its_entry_changes(tmp_path, monkeypatch):
+    entry = tmp_path / "plotly.js"
+    entry.write_text(plotly_bundle.ENTRY.read_text())
+    monkeypatch.setattr(plotly_bundle, "ENTRY", entry)
+    first = plotly_bundle.build(tmp_path / "cache")
+    assert plotly_bundle.build(tmp_path / "cache") == first  # cached: same inputs, same file
+    entry.write_text(entry.read_text() + "\n// edited\n")
+    second = plotly_bundle.build(tmp_path / "cache")
+    assert second != first and second.exists() and not first.exists()  # the stale one is removed
+    assert second.name.startswith(f"plotly-{plotly_bundle.plotly_version()}-")
+

@@ -140,9 +140,10 @@
     }
     return loaded.get(url);
   }
-  // A notebook page may have loaded Plotly already (notebook-plotly.js): never load it twice.
-  const plotly = () => window.Plotly ? Promise.resolve(window.Plotly)
-    : loadOnce(assetURL(config.plotly)).then(() => window.Plotly);
+  // A notebook page may have loaded Plotly already (notebook-plotly.js): never load it twice. The
+  // site's bundle (frontend/plotly.js) starts Plotly in short tasks and resolves window.cs231nPlotly.
+  const plotly = () => window.cs231nPlotly
+    || loadOnce(assetURL(config.plotly)).then(() => window.cs231nPlotly);
   const katex = () => window.katex ? Promise.resolve(window.katex)
     : Promise.all([loadOnce(assetURL(config.katexCSS), "css"), loadOnce(assetURL(config.katex))])
         .then(() => window.katex);

@@ -41,8 +41,9 @@
     return loading.get(url);
   }
   // The widget host may have loaded it already (a demo page visited before this one).
-  const plotly = () => window.Plotly ? Promise.resolve(window.Plotly)
-    : load(assetURL(config().plotly)).then(() => window.Plotly);
+  // The site's bundle (frontend/plotly.js) starts Plotly in short tasks and resolves window.cs231nPlotly.
+  const plotly = () => window.cs231nPlotly
+    || load(assetURL(config().plotly)).then(() => window.cs231nPlotly);
 
   // -------------------------------------------------------------------------------------------
   // Figures.
