@@ -30,8 +30,10 @@ Output kinds (plain dicts, JSON-ready):
 from __future__ import annotations
 
 import importlib
+import json
 import math as _math
 import pkgutil
+from pathlib import Path
 from typing import Any, Callable
 
 from demos.bridge import to_jsonable
@@ -249,7 +251,22 @@ def registry() -> dict[str, dict]:
     return _REGISTRY
 
 
+def _indexed_module(widget_id: str) -> str | None:
+    """The module that declares ``widget_id`` according to ``widget_index.json``, which only the
+    site's wheel carries (sitekit/demos_wheel.py). In the browser, importing one demo module instead
+    of all of them saves tenths of a second before the first picture; a source checkout has no
+    index and scans every module."""
+    index_file = Path(__file__).with_name("widget_index.json")
+    if not index_file.is_file():
+        return None
+    return json.loads(index_file.read_text()).get(widget_id)
+
+
 def _spec(widget_id: str) -> dict:
+    if _REGISTRY is None and (module := _indexed_module(widget_id)):
+        declared = getattr(importlib.import_module(module), "WIDGETS", {})
+        if widget_id in declared:
+            return declared[widget_id]
     try:
         return registry()[widget_id]
     except KeyError:

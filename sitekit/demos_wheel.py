@@ -8,10 +8,15 @@ browser brings ``demos`` and ``numpy`` with sha256 integrity checks.
 
 The wheel's version carries a hash of the sources (``1.0+<hash>``): every edit in ``demos/`` gives a
 new file name, so a browser never runs a stale cached copy during ``mkdocs serve``.
+
+The wheel also carries ``demos/widget_index.json`` (``{widget id: module}``), read from the modules'
+``WIDGETS = {...}`` literals without importing them: the browser then imports only the module of the
+widget a page shows (``demos.widget._spec``) instead of every demo module.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -24,6 +29,7 @@ from wheel.wheelfile import WheelFile
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS_DIR = ROOT / "demos"
 BASE_VERSION = "1.0"
+INDEX_NAME = "widget_index.json"
 
 
 def source_files(package_dir: Path = DEMOS_DIR) -> list[Path]:
@@ -37,6 +43,47 @@ def source_hash(package_dir: Path = DEMOS_DIR) -> str:
     for path in source_files(package_dir):
         h.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:12]
+
+
+def _declared_widgets(module_path: Path) -> list[str] | None:
+    """Widget ids a module declares at top level, with ``WIDGETS = {"id": ..., ...}`` and
+    ``WIDGETS["id"] = ...`` ([] if none), or None when anything else touches ``WIDGETS`` (a
+    computed key, ``WIDGETS.update(...)``): then only importing the module would tell."""
+    keys: list[str] = []
+    for node in ast.parse(module_path.read_text(), filename=str(module_path)).body:
+        if not any(isinstance(n, ast.Name) and n.id == "WIDGETS" for n in ast.walk(node)):
+            continue
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+            if (isinstance(target, ast.Name) and target.id == "WIDGETS" and isinstance(value, ast.Dict)
+                    and all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                            for k in value.keys)):
+                keys = [k.value for k in value.keys]
+                continue
+            if (isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name)
+                    and target.value.id == "WIDGETS" and isinstance(target.slice, ast.Constant)
+                    and isinstance(target.slice.value, str)):
+                keys.append(target.slice.value)
+                continue
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Expr)):
+            return None      # some other use at top level that may change WIDGETS
+    return keys
+
+
+def widget_index(package_dir: Path = DEMOS_DIR) -> dict[str, str] | None:
+    """``{widget id: "demos.<module>"}`` for every top-level module, or None if one module's widgets
+    cannot be read without importing it (the browser then scans every module, as CPython does)."""
+    index: dict[str, str] = {}
+    for path in sorted(package_dir.glob("*.py")):
+        declared = _declared_widgets(path)
+        if declared is None:
+            return None
+        for widget_id in declared:
+            if widget_id in index:
+                raise ValueError(f"widget id {widget_id!r} is declared in {index[widget_id]} and "
+                                 f"demos.{path.stem}")
+            index[widget_id] = f"demos.{path.stem}"
+    return index
 
 
 def build_wheel(out_dir: Path, package_dir: Path = DEMOS_DIR) -> Path:
@@ -58,6 +105,9 @@ def build_wheel(out_dir: Path, package_dir: Path = DEMOS_DIR) -> Path:
     with WheelFile(partial, "w") as wheel:
         for source in source_files(package_dir):
             wheel.write(str(source), f"demos/{source.relative_to(package_dir).as_posix()}")
+        index = widget_index(package_dir)
+        if index is not None:
+            wheel.writestr(f"demos/{INDEX_NAME}", json.dumps(index, indent=1, sort_keys=True))
         wheel.writestr(f"{dist_info}/METADATA", metadata)
         wheel.writestr(f"{dist_info}/WHEEL", wheel_meta)
     partial.replace(path)

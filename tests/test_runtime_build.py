@@ -1,7 +1,10 @@
 """The runtime files in the built site: self-hosted and verified, or the official CDN."""
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -49,6 +52,39 @@ def test_wheel_name_changes_with_the_sources(tmp_path):
     (package / "__init__.py").write_text("x = 2\n")
     second = demos_wheel.build_wheel(tmp_path / "out", package)
     assert second.name != first.name and second.name.startswith("demos-1.0+")
+
+
+def test_widget_index_names_the_module_of_every_widget():
+    from demos import widget
+    assert demos_wheel.widget_index() == {widget_id: spec["render"].__module__
+                                          for widget_id, spec in widget.registry().items()}
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("WIDGETS = {'a': 1, 'b': 2}\nWIDGETS['c'] = 3\n", ["a", "b", "c"]),
+    ("def f():\n    return WIDGETS\n", []),
+    ("X = 1\n", []),
+    ("WIDGETS = {'a': 1}\nWIDGETS.update(b=2)\n", None),
+    ("WIDGETS = dict(a=1)\n", None),
+    ("KEY = 'a'\nWIDGETS = {KEY: 1}\n", None),
+])
+def test_declared_widgets_are_read_only_from_literals(tmp_path, source, expected):
+    module = tmp_path / "m.py"
+    module.write_text(source)
+    assert demos_wheel._declared_widgets(module) == expected
+
+
+def test_in_the_wheel_a_widget_imports_only_its_own_module(tmp_path):
+    wheel = demos_wheel.build_wheel(tmp_path / "wheel")
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(tmp_path / "site-packages")
+        assert json.loads(archive.read("demos/widget_index.json")) == demos_wheel.widget_index()
+    probe = ("import sys, demos.widget as w; w.describe('conv-layer'); w.update('lr-schedule'); "
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('demos.'))))")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site-packages")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["demos.bridge", "demos.conv", "demos.optim", "demos.widget"]
 
 
 def test_plotly_and_katex_are_self_hosted(site_dir):

@@ -65,7 +65,8 @@ async function init(config) {
   }
 
   progress(3, "demos", "데모 준비 중");
-  pyodide.runPython("import demos.widget, demos.bridge; demos.widget.registry()");
+  // Each widget's module is imported on its first describe (demos/widget_index.json in the wheel).
+  pyodide.runPython("import demos.widget, demos.bridge");
   callJson = pyodide.pyimport("demos.bridge").call_json;
   return (performance.now() - started) / 1000;
 }
