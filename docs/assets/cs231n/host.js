@@ -144,6 +144,35 @@
   // site's bundle (frontend/plotly.js) starts Plotly in short tasks and resolves window.cs231nPlotly.
   const plotly = () => window.cs231nPlotly
     || loadOnce(assetURL(config.plotly)).then(() => window.cs231nPlotly);
+  // Plotly's first drawing takes about four times as long as the next ones: its code is compiled
+  // on first use. While Python loads (seconds), draw a few tiny figures off screen, one per task,
+  // so the reader's first picture comes sooner and no single task blocks the page for long.
+  const WARM_UP_FIGURES = [
+    { data: [{ type: "scatter", x: [0, 1], y: [0, 1] }], layout: { height: 160 } },
+    { data: [{ type: "scatter", x: [0, 1], y: [0, 1], name: "a" },
+             { type: "scatter", x: [1], y: [0], mode: "markers", name: "b" }],
+      layout: { height: 160, title: { text: "warm-up" }, showlegend: true } },
+    { data: [{ type: "heatmap", z: [[0, 1], [1, 0]], showscale: false }], layout: { height: 160 } },
+  ];
+  let warmedUp = null;
+  function warmUpPlotly() {
+    warmedUp ??= plotly().then(async (Plotly) => {
+      for (const figure of WARM_UP_FIGURES) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        const node = el("div", { "aria-hidden": "true",
+                                 style: "position: fixed; left: -10000px; top: 0; width: 320px; visibility: hidden" });
+        document.body.append(node);
+        try {
+          await Plotly.newPlot(node, figure.data, themed(figure.layout), { displayModeBar: false });
+        } finally {
+          Plotly.purge(node);
+          node.remove();
+        }
+      }
+    }).catch((error) => console.warn("Plotly warm-up:", error));
+    return warmedUp;
+  }
+
   const katex = () => window.katex ? Promise.resolve(window.katex)
     : Promise.all([loadOnce(assetURL(config.katexCSS), "css"), loadOnce(assetURL(config.katex))])
         .then(() => window.katex);
@@ -491,6 +520,7 @@
       runtime.listeners.add(listener);
       this.showProgress(runtime);
       try {
+        if (runtime.state !== "ready") warmUpPlotly();   // while Python loads
         const [spec] = await Promise.all([
           runtime.call("demos.widget.describe", { widget_id: this.id }),
           plotly(),
