@@ -98,7 +98,10 @@ class Surface:
 
 def _stack(*parts):
     """Components broadcasting to one shape (...) -> array (..., len(parts))."""
-    out = np.empty(np.broadcast_shapes(*(np.shape(part) for part in parts)) + (len(parts),))
+    shapes = [np.shape(part) for part in parts]
+    if shapes.count(shapes[0]) < len(shapes):     # (the usual case, equal shapes, skips this)
+        shapes[0] = np.broadcast_shapes(*shapes)
+    out = np.empty(shapes[0] + (len(parts),))
     for i, part in enumerate(parts):
         out[..., i] = part
     return out
@@ -106,7 +109,8 @@ def _stack(*parts):
 
 def _hess(fxx, fxy, fyy):
     """Hessian entries (...) -> array (..., 2, 2)."""
-    return np.stack([_stack(fxx, fxy), _stack(fxy, fyy)], axis=-2)
+    entries = _stack(fxx, fxy, fxy, fyy)                # row by row: H_xx, H_xy, H_yx, H_yy
+    return entries.reshape(entries.shape[:-1] + (2, 2))
 
 
 # Ill-conditioned bowl: curvatures A and B (condition number 20), minimum at C.
@@ -358,8 +362,22 @@ def lr_schedule(name: str = "constant", steps: int = 100, lr: float = 0.1, **hyp
 
 # ---------------------------------------------------------------------------------------------
 # Update rules: one torch.optim step for k runs at once. p, g and the state are (k, 2); the
-# hyperparameters are (k, 1) so that each row can have its own.
+# hyperparameters are (k, 1) so that each row can have its own. SGD, RMSProp and Adam also take
+# plain floats (one coordinate of one run, ``nesterov`` a bool): the simulation steps that way
+# (see ``_simulate``), and the operations, hence the numbers, are the same.
 # ---------------------------------------------------------------------------------------------
+
+def _sqrt(x):
+    """``np.sqrt`` for arrays, ``math.sqrt`` for a plain float (both correctly rounded)."""
+    return _math.sqrt(x) if isinstance(x, float) else np.sqrt(x)
+
+
+def _where(condition, a, b):
+    """``np.where``, or ``a if condition else b`` when the condition is one bool."""
+    if isinstance(condition, (bool, np.bool_)):
+        return a if condition else b
+    return np.where(condition, a, b)
+
 
 def sgd_update(p, g, buf, lr, momentum, nesterov, weight_decay):
     """``torch.optim.SGD`` (dampening 0). Returns ``(p, buf)``.
@@ -368,7 +386,7 @@ def sgd_update(p, g, buf, lr, momentum, nesterov, weight_decay):
     ``momentum * 0 + g`` is the same number, so no special case is needed."""
     g = g + weight_decay * p
     buf = momentum * buf + g
-    direction = np.where(nesterov, g + momentum * buf, buf)
+    direction = _where(nesterov, g + momentum * buf, buf)
     return p - lr * direction, buf
 
 
@@ -377,7 +395,7 @@ def rmsprop_update(p, g, square_avg, lr, alpha, eps, weight_decay):
     Returns ``(p, square_avg)``."""
     g = g + weight_decay * p
     square_avg = alpha * square_avg + (1 - alpha) * g * g
-    return p - lr * g / (np.sqrt(square_avg) + eps), square_avg
+    return p - lr * g / (_sqrt(square_avg) + eps), square_avg
 
 
 def adam_update(p, g, m, v, t, lr, beta1, beta2, eps, l2, decay):
@@ -385,13 +403,22 @@ def adam_update(p, g, m, v, t, lr, beta1, beta2, eps, l2, decay):
     ``sqrt(v_hat)`` like the rest of the gradient) and ``decay = 0``, or ``torch.optim.AdamW`` with
     ``weight_decay = decay`` (decoupled: ``p *= 1 - lr decay`` before the step, never rescaled) and
     ``l2 = 0``. ``t`` is the 1-based step. Returns ``(p, m, v)``."""
+    return _adam_step(p, g, m, v, 1 - beta1 ** t, 1 - beta2 ** t, lr, beta1, beta2, eps, l2,
+                      decay)
+
+
+def _adam_step(p, g, m, v, bias1, bias2, lr, beta1, beta2, eps, l2, decay):
+    """``adam_update`` given its bias corrections ``bias1 = 1 - beta1 ** t`` and
+    ``bias2 = 1 - beta2 ** t``. Split out so that the simulation, which steps on plain floats,
+    can still take the powers with NumPy: NumPy's ``**`` (a vectorised pow on some CPUs) and
+    Python's can differ in the last bit."""
     p = p * (1 - lr * decay)
     g = g + l2 * p
     m = beta1 * m + (1 - beta1) * g
     v = beta2 * v + (1 - beta2) * g * g
-    m_hat = m / (1 - beta1 ** t)
-    v_hat = v / (1 - beta2 ** t)
-    return p - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+    m_hat = m / bias1
+    v_hat = v / bias2
+    return p - lr * m_hat / (_sqrt(v_hat) + eps), m, v
 
 
 def newton_update(p, g, hessian, lr, weight_decay):
@@ -459,20 +486,44 @@ def _rule(method: str) -> str:
     return {"momentum": "sgd", "nesterov": "sgd", "adamw": "adam"}.get(method, method)
 
 
-def _groups(methods: list[str]) -> dict[str, slice]:
-    """Rows of each update rule; ``methods`` in ``METHODS`` order, so each rule is one slice (a
-    view: updating ``state[slice]`` in place needs no copy)."""
-    rules = [_rule(m) for m in methods]
-    return {rule: slice(rules.index(rule), len(rules) - rules[::-1].index(rule))
-            for rule in dict.fromkeys(rules)}
-
-
 def _gradient(surface: Surface, p: np.ndarray) -> np.ndarray:
     """Gradients at the rows of ``p`` (n, 2) -> (n, 2); a foreign surface may return (dx, dy)."""
     g = surface.grad(p[:, 0], p[:, 1])
     if isinstance(g, (tuple, list)):
         g = _stack(*g)
     return np.asarray(g, dtype=float).reshape(len(p), 2)
+
+
+def _hyper(rule: str, s: dict) -> tuple:
+    """The settings ``s`` of one run as the arguments its update function takes after ``lr``."""
+    if rule == "sgd":
+        return s["momentum"], s["nesterov"], s["weight_decay"]
+    if rule == "rmsprop":
+        return s["alpha"], s["eps"], s["weight_decay"]
+    decoupled = float(s["decoupled"])     # Adam: coupled L2 (l2); AdamW: decoupled decay
+    return (s["beta1"], s["beta2"], s["eps"], s["weight_decay"] * (1 - decoupled),
+            s["weight_decay"] * decoupled)
+
+
+def _stops(points: np.ndarray, singular: np.ndarray, bound: tuple):
+    """The update that stopped each run, found from the raw paths after the loop.
+
+    ``points`` (k + 1, n, 2) holds the start and the results of updates 1 .. k, ``singular``
+    (k, n) the updates that met a singular Hessian (they leave p where it was). Returns
+    ``stopped_at`` (n,) int (the first such update, 1-based; -1 = none) and ``why`` (n,) str:
+    "", "singular", or "diverged" (NaN / inf, or outside ``bound``); singular wins a tie."""
+    (bx0, bx1), (by0, by1) = bound
+    x, y = points[1:, :, 0], points[1:, :, 1]
+    diverged = ((x < bx0) | (x > bx1) | (y < by0) | (y > by1)
+                | ~np.isfinite(points[1:]).all(axis=2))
+    bad = singular | diverged
+    stopped_at = np.full(points.shape[1], -1)
+    why = np.array([""] * points.shape[1], dtype=object)
+    for i in np.flatnonzero(bad.any(axis=0)):
+        t = int(bad[:, i].argmax())                 # the first bad update of run i
+        stopped_at[i] = t + 1
+        why[i] = "singular" if singular[t, i] else "diverged"
+    return stopped_at, why
 
 
 def _simulate(surface: Surface, methods: list[str], start: np.ndarray, steps: int,
@@ -482,61 +533,70 @@ def _simulate(surface: Surface, methods: list[str], start: np.ndarray, steps: in
     ``lrs`` is ``(n, steps)``. Returns ``points (steps + 1, n, 2)`` (NaN after a stop),
     ``stopped_at`` (n,) int (-1 = ran to the end) and ``why`` (n,) str: "", "diverged" or
     "singular".
+
+    The first-order rules step on plain floats, one coordinate at a time: a step changes only
+    2n numbers, and with arrays NumPy's fixed cost per call (a dozen calls per rule) would be
+    most of the time. Floats do the same IEEE operations, so the numbers are the same. NumPy
+    keeps what it is good at: the surface's gradient (all runs in one call), Newton's 2x2
+    solves, Adam's powers ``beta ** t`` (see ``_adam_step``) and the divergence bookkeeping,
+    done on the finished paths (``_stops``): the runs are independent, so a stopped run can
+    keep going unrecorded.
     """
     n = len(methods)
-    mu, alpha, beta1, beta2, eps, wd, nesterov, decoupled = (
-        np.array([s[key] for s in settings], dtype=float)[:, None]
-        for key in ("momentum", "alpha", "beta1", "beta2", "eps", "weight_decay", "nesterov",
-                    "decoupled"))
-    nesterov = nesterov.astype(bool)
-    l2, decay = wd * (1 - decoupled), wd * decoupled       # Adam's coupled L2, AdamW's decay
-    groups = _groups(methods)
-    if "newton" in groups and surface.hessian is None:
+    rules = [_rule(m) for m in methods]
+    if "newton" in rules and surface.hessian is None:
         raise ValueError("이 곡면에는 Hessian이 없어 Newton 방법을 쓸 수 없습니다.")
+    # A first-order rule treats each coordinate on its own: one "lane" per run and coordinate,
+    # lane j = 2i + c is coordinate c of run i (the order of a flattened (n, 2) row).
+    lanes = [(2 * i + c, i, rule, _hyper(rule, s))
+             for i, (rule, s) in enumerate(zip(rules, settings)) if rule != "newton"
+             for c in (0, 1)]
+    newton = slice(n - rules.count("newton"), n)            # METHODS order: Newton comes last
+    newton_decay = np.array([[s["weight_decay"]] for s in settings[newton]])     # (k, 1)
+    betas = np.array([[s["beta1"], s["beta2"]] for s in settings])              # (n, 2)
+    lr_at = lrs.T.tolist()                       # lr_at[t][i]: learning rate of run i's update t
 
     rng = np.random.default_rng(seed)
     kicks = noise * surface.noise_scale * rng.standard_normal((steps, 2)) if noise > 0 else None
-    (bx0, bx1), (by0, by1) = surface.bound
 
-    p = np.tile(start, (n, 1))
-    first, second = np.zeros((n, 2)), np.zeros((n, 2))      # momentum buffer / m, and v
     points = np.full((steps + 1, n, 2), np.nan)
-    points[0] = p
-    alive = np.ones(n, dtype=bool)
-    stopped_at = np.full(n, -1)
-    why = np.array([""] * n, dtype=object)
+    points[0] = start
+    flat = points.reshape(steps + 1, 2 * n)      # a view: flat[t] is points[t] lane by lane
+    first, second = [0.0] * 2 * n, [0.0] * 2 * n  # per lane: momentum buffer or m; v
+    singular = np.zeros((steps, n), dtype=bool)             # update t met a singular Hessian
+    check = 16                                              # when to look for "all stopped"
     with np.errstate(all="ignore"):
         for t in range(steps):
+            p = points[t]
             g = _gradient(surface, p)
             if kicks is not None:
                 g = g + kicks[t]
-            lr = lrs[:, t:t + 1]
-            new = p.copy()
-            singular = np.zeros(n, dtype=bool)
-            for rule, r in groups.items():
+            if "adam" in rules:     # [1 - beta1**t, 1 - beta2**t] per run, see _adam_step
+                bias = (1 - betas ** (t + 1)).tolist()
+            lr, p_lane, g_lane, new = lr_at[t], flat[t].tolist(), g.ravel().tolist(), []
+            for j, i, rule, hyper in lanes:
                 if rule == "sgd":
-                    new[r], first[r] = sgd_update(p[r], g[r], first[r], lr[r], mu[r], nesterov[r],
-                                                  wd[r])
+                    q, first[j] = sgd_update(p_lane[j], g_lane[j], first[j], lr[i], *hyper)
                 elif rule == "rmsprop":
-                    new[r], second[r] = rmsprop_update(p[r], g[r], second[r], lr[r], alpha[r],
-                                                       eps[r], wd[r])
-                elif rule == "adam":
-                    new[r], first[r], second[r] = adam_update(
-                        p[r], g[r], first[r], second[r], t + 1, lr[r], beta1[r], beta2[r], eps[r],
-                        l2[r], decay[r])
-                else:  # newton
-                    h = np.asarray(surface.hessian(p[r, 0], p[r, 1]), dtype=float).reshape(-1, 2, 2)
-                    new[r], singular[r] = newton_update(p[r], g[r], h, lr[r], wd[r])
-            outside = ((new[:, 0] < bx0) | (new[:, 0] > bx1) | (new[:, 1] < by0)
-                       | (new[:, 1] > by1) | ~np.isfinite(new).all(axis=1))
-            for mask, reason in ((alive & singular, "singular"), (alive & outside, "diverged")):
-                stopped_at[mask] = t + 1
-                why[mask] = reason
-                alive &= ~mask
-            p = new                                         # rows are independent: a stopped
-            points[t + 1] = np.where(alive[:, None], p, np.nan)   # run is just not recorded
-            if not alive.any():
-                break
+                    q, second[j] = rmsprop_update(p_lane[j], g_lane[j], second[j], lr[i],
+                                                  *hyper)
+                else:  # adam / adamw
+                    q, first[j], second[j] = _adam_step(p_lane[j], g_lane[j], first[j],
+                                                        second[j], *bias[i], lr[i], *hyper)
+                new.append(q)
+            if "newton" in rules:
+                r = newton
+                hess = np.asarray(surface.hessian(p[r, 0], p[r, 1]), dtype=float).reshape(-1, 2, 2)
+                q, singular[t, r] = newton_update(p[r], g[r], hess, lrs[r, t:t + 1], newton_decay)
+                new += q.ravel().tolist()
+            flat[t + 1] = new
+            if t + 1 == check:      # stop early once every run has stopped; checking after 16,
+                check *= 2          # 32, 64, ... steps keeps the checks' total cost linear
+                if (_stops(points[:t + 2], singular[:t + 1], surface.bound)[0] > 0).all():
+                    break
+    stopped_at, why = _stops(points[:t + 2], singular[:t + 1], surface.bound)
+    for i in np.flatnonzero(stopped_at > 0):
+        points[stopped_at[i]:, i] = np.nan                  # a stopped run is not recorded
     return points, stopped_at, why
 
 
@@ -815,8 +875,10 @@ def _loss_figure(surface: Surface, results: dict, shown: int) -> dict:
     data = []
     for method, res in results.items():
         gap = np.maximum(res["loss"] - surface.f_min, 1e-16)
+        # .tolist(): plain floats format faster than NumPy scalars (the same strings)
         data.append({"type": "scatter", "mode": "lines", "x": np.arange(len(gap)),
-                     "y": np.array([float(f"{v:.4g}") for v in gap]), "name": NAMES[method],
+                     "y": np.array([float(f"{v:.4g}") for v in gap.tolist()]),
+                     "name": NAMES[method],
                      "line": {"color": COLORS[method], "width": 2},
                      "hovertemplate": f"{NAMES[method]}: step %{{x}}, %{{y:.3g}}<extra></extra>"})
     layout = _layout("loss − 최솟값 (log 눈금)", 300,
@@ -831,7 +893,7 @@ def _lr_figure(curves: dict, title: str, marker: int | None = None) -> dict:
     """``curves`` maps a label to (color, lr array (steps,)); several curves get a legend below
     (and no x-axis title, which the legend would cover on a phone)."""
     data = [{"type": "scatter", "mode": "lines", "x": np.arange(len(values)),
-             "y": np.array([float(f"{v:.6g}") for v in values]), "name": label,
+             "y": np.array([float(f"{v:.6g}") for v in values.tolist()]), "name": label,
              "line": {"color": color, "width": 2, "shape": "hv"},
              "hovertemplate": f"{label}: update %{{x}}, lr=%{{y:.4g}}<extra></extra>"}
             for label, (color, values) in curves.items()]

@@ -320,6 +320,70 @@ def test_adam_with_l2_ends_at_the_regularised_minimum_but_adamw_does_not():
 
 
 # ---------------------------------------------------------------------------------------------
+# The simulation steps on plain floats: the update functions must give the very same numbers
+# there as on arrays, and a run must be exactly the array update functions stepped one by one.
+# ---------------------------------------------------------------------------------------------
+
+def bits(*values):
+    """Exact comparison key: -0.0 and 0.0 differ, NaN equals NaN."""
+    return np.array(values, dtype=float).tobytes()
+
+
+@SETTINGS
+@given(st.integers(1, 4), st.integers(1, 3000), st.integers(0, 2 ** 32 - 1))
+def test_update_rules_give_the_same_bits_on_floats_and_on_arrays(k, t, seed):
+    rng = np.random.default_rng(seed)
+    p, g, first, second = rng.normal(0, 10, (4, k, 2))
+    second = np.abs(second)
+    lr, eps = 10 ** rng.uniform(-4, 1, (k, 1)), 10 ** rng.uniform(-12, 0, (k, 1))
+    wd = rng.uniform(0, 2, (k, 1))
+    mu, alpha, beta1, beta2 = rng.uniform(0, 1, (4, k, 1))
+    nesterov, decoupled = rng.random((2, k, 1)) < 0.5
+    l2, decay = np.where(decoupled, 0.0, wd), np.where(decoupled, wd, 0.0)
+    sgd = optim.sgd_update(p, g, first, lr, mu, nesterov, wd)
+    rms = optim.rmsprop_update(p, g, second, lr, alpha, eps, wd)
+    adam = optim.adam_update(p, g, first, second, t, lr, beta1, beta2, eps, l2, decay)
+    bias1, bias2 = 1 - beta1 ** t, 1 - beta2 ** t        # taken with NumPy, as _simulate does
+    for i, c in np.ndindex(k, 2):
+        x, gx, b, v = (float(a[i, c]) for a in (p, g, first, second))
+        h = {name: float(a[i, 0]) for name, a in dict(
+            lr=lr, wd=wd, eps=eps, mu=mu, alpha=alpha, beta1=beta1, beta2=beta2, l2=l2,
+            decay=decay, bias1=bias1, bias2=bias2).items()}
+        assert bits(*optim.sgd_update(x, gx, b, h["lr"], h["mu"], bool(nesterov[i, 0]),
+                                      h["wd"])) == bits(*(a[i, c] for a in sgd))
+        assert bits(*optim.rmsprop_update(x, gx, v, h["lr"], h["alpha"], h["eps"],
+                                          h["wd"])) == bits(*(a[i, c] for a in rms))
+        assert bits(*optim._adam_step(x, gx, b, v, h["bias1"], h["bias2"], h["lr"], h["beta1"],
+                                      h["beta2"], h["eps"], h["l2"], h["decay"])) == bits(
+            *(a[i, c] for a in adam))
+
+
+@pytest.mark.parametrize("method", optim.OPTIMIZERS)
+@pytest.mark.parametrize("name", ["quadratic", "rosenbrock", "beale", "saddle"])
+def test_a_run_is_exactly_the_array_update_functions_stepped(method, name):
+    s, steps, wd = optim.SURFACES[name], 60, 0.05
+    lrs = optim.lr_schedule("cosine", steps, optim.recommended_lr(name, method))
+    col = lambda value: np.array([[value]])     # noqa: E731  (one run: hyperparameters (1, 1))
+    p, first, second = np.array([s.start]), np.zeros((1, 2)), np.zeros((1, 2))
+    path = [p]
+    for t in range(steps):
+        g, lr = s.grad(p[:, 0], p[:, 1]), col(lrs[t])
+        if method in ("sgd", "momentum", "nesterov"):
+            p, first = optim.sgd_update(p, g, first, lr, col(0.0 if method == "sgd" else 0.9),
+                                        col(method == "nesterov"), col(wd))
+        elif method == "rmsprop":
+            p, second = optim.rmsprop_update(p, g, second, lr, col(0.99), col(1e-8), col(wd))
+        else:
+            l2, decay = (0.0, wd) if method == "adamw" else (wd, 0.0)
+            p, first, second = optim.adam_update(p, g, first, second, t + 1, lr, col(0.9),
+                                                 col(0.999), col(1e-8), col(l2), col(decay))
+        path.append(p)
+    mine = optim.trajectory(name, method, s.start, steps, optim.recommended_lr(name, method),
+                            schedule="cosine", weight_decay=wd)
+    assert mine.tobytes() == np.concatenate(path).tobytes()
+
+
+# ---------------------------------------------------------------------------------------------
 # Schedules.
 # ---------------------------------------------------------------------------------------------
 
