@@ -40,6 +40,7 @@ same noise sequence (the same "mini-batches"), so runs are reproducible and comp
 
 from __future__ import annotations
 
+import functools
 import math as _math
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -967,6 +968,23 @@ def _adam_vs_adamw(surface: Surface, results: dict, weight_decay: float, adamw_d
     return w.text(" / ".join(lines) + ". " + explain)
 
 
+@functools.lru_cache(maxsize=1)
+def _widget_runs(surface: str, optimizers: tuple, start: tuple, steps, lr_sgd, lr_adaptive,
+                 momentum, alpha, beta1, beta2, eps, weight_decay, adamw_weight_decay, schedule,
+                 step_size, gamma, warmup, noise, seed) -> dict:
+    """``run`` with the widget's settings (hashable). The last answer is kept: the step scrubber
+    and the play button change only which step is shown, so their redraws need no new run. The
+    arrays in the answer are shared between calls and must not be modified."""
+    lr = {m: (1.0 if m == "newton" else lr_sgd if _rule(m) == "sgd" else lr_adaptive)
+          for m in optimizers}
+    return run(SURFACES[surface], list(optimizers), np.array(start), steps, lr, momentum=momentum,
+               alpha=alpha, beta1=beta1, beta2=beta2, eps=eps,
+               weight_decay={m: (adamw_weight_decay if m == "adamw" else weight_decay)
+                             for m in optimizers},
+               schedule=schedule, step_size=step_size, gamma=gamma, warmup=warmup, noise=noise,
+               seed=seed)
+
+
 def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alpha, beta1, beta2,
                   eps, weight_decay, adamw_weight_decay, schedule, step_size, gamma, warmup, noise,
                   seed, progress, start):
@@ -979,14 +997,9 @@ def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alp
         if rate <= 0:
             raise ValueError(f"'{label}'은(는) 0보다 커야 합니다 (입력값: {rate:g}).")
     p0 = _start_of(surf, start)
-    lr = {m: (1.0 if m == "newton" else lr_sgd if _rule(m) == "sgd" else lr_adaptive)
-          for m in optimizers}
-    results = run(surf, optimizers, p0, steps, lr, momentum=momentum, alpha=alpha, beta1=beta1,
-                  beta2=beta2, eps=eps,
-                  weight_decay={m: (adamw_weight_decay if m == "adamw" else weight_decay)
-                                for m in optimizers},
-                  schedule=schedule, step_size=step_size, gamma=gamma, warmup=warmup, noise=noise,
-                  seed=seed)
+    results = _widget_runs(surface, tuple(optimizers), tuple(p0.tolist()), steps, lr_sgd,
+                           lr_adaptive, momentum, alpha, beta1, beta2, eps, weight_decay,
+                           adamw_weight_decay, schedule, step_size, gamma, warmup, noise, seed)
     shown = int(round(progress / 100 * steps))
     used = {weight_decay for m in optimizers if m != "adamw"} | (
         {adamw_weight_decay} if "adamw" in optimizers else set())

@@ -719,3 +719,15 @@ def test_matches_torch_optim_when_available():
                 path.append(p.detach().numpy().copy())
             mine = optim.trajectory(name, method, s.start, 50, lr, schedule="cosine")
             assert_close_path(mine, np.array(path))
+
+
+def test_moving_the_step_scrubber_reuses_the_last_run_and_draws_the_same():
+    state = widget.defaults("optim")
+    optim._widget_runs.cache_clear()
+    fresh = widget.update("optim", {**state, "progress": "40"})
+    widget.update("optim", {**state, "progress": "70"})
+    again = widget.update("optim", {**state, "progress": "40"})
+    assert optim._widget_runs.cache_info().hits == 2 and optim._widget_runs.cache_info().misses == 1
+    assert again == fresh
+    widget.update("optim", {**state, "steps": "150"})
+    assert optim._widget_runs.cache_info().misses == 2      # other settings: a new run
