@@ -105,6 +105,12 @@ def _check_k(k, n_train: int) -> int:
 
 # ---------------------------------------------------------------------------------------------
 # Distances and votes.
+#
+# Finding neighbours only compares distances. So for L2 the big (Q, N) arrays hold "ranking
+# distances": the squares as the expansion gives them, without the clip at 0 and the sqrt, which
+# would be two more passes over memory (on the 100 x 100 decision map in WebAssembly, passes over
+# memory are what cost). Neither step ever reverses an order, so the distances of the few points
+# shown are computed at the end; only ties need care, see _k_nearest.
 # ---------------------------------------------------------------------------------------------
 
 def pairwise_distances(A, B, metric: str = "l2") -> np.ndarray:
@@ -113,35 +119,121 @@ def pairwise_distances(A, B, metric: str = "l2") -> np.ndarray:
     L2 uses ||a||^2 - 2 a.b + ||b||^2 (one matrix product, no (M, N, D) array); L1 adds |a_d - b_d|
     one dimension at a time, so memory stays (M, N) as well.
     """
+    dists = _ranking_distances(A, B, metric)
+    return _as_distances(dists, metric, out=dists)
+
+
+def _ranking_distances(A, B, metric: str) -> np.ndarray:
+    """Like ``pairwise_distances`` (M, N), but for L2 the squares as computed (before the clip at 0
+    and the sqrt): numbers in the same order as the distances, two passes cheaper."""
     metric = _check_metric(metric)
     A = as_float_array(A, "A", 2)
     B = as_float_array(B, "B", 2)
     if A.shape[1] != B.shape[1]:
         raise ValueError(f"두 점 집합의 차원이 다릅니다: A는 {A.shape[1]}차원, B는 {B.shape[1]}차원.")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, in Korean
-        dists = _distances(A, B, metric)
-    if not np.all(np.isfinite(dists)):
+        dists = _squared_l2(A, B) if metric == "l2" else _l1(A, B)
+    # max() is NaN if any entry is NaN, else +inf if any entry is +inf: one pass, no new array.
+    top = dists.max() if dists.size else 0.0
+    if np.isnan(top) or top == np.inf:
         raise ValueError("좌표가 너무 커서 거리를 계산할 수 없습니다 (overflow).")
     return dists
 
 
-def _distances(A: np.ndarray, B: np.ndarray, metric: str) -> np.ndarray:
-    """Checked A (M, D), B (N, D) -> (M, N) distances."""
-    if metric == "l2":
-        # Distances do not change under translation. Moving B[0] to the origin keeps the expansion
-        # accurate for data far from the origin (it would subtract huge, nearly equal numbers), and
-        # keeps integer data integer, so equal distances stay exactly equal for the tie rule.
-        centre = B[0] if len(B) else 0.0
-        A, B = A - centre, B - centre
-        sq = (A * A).sum(axis=1)[:, None] - 2.0 * (A @ B.T) + (B * B).sum(axis=1)[None, :]
-        dists = np.sqrt(np.maximum(sq, 0.0))  # rounding can make a true 0 slightly negative
-    else:
-        dists = np.zeros((A.shape[0], B.shape[0]))
-        gap = np.empty_like(dists)
-        for d in range(A.shape[1]):
-            np.subtract.outer(A[:, d], B[:, d], out=gap)
-            dists += np.abs(gap, out=gap)
+def _as_distances(ranking: np.ndarray, metric: str, out: np.ndarray | None = None) -> np.ndarray:
+    """Ranking distances (any shape) -> distances; ``out=ranking`` converts in place.
+
+    The map never decreases, so the k-th smallest distance is the distance of the k-th smallest
+    ranking distance.
+    """
+    if metric == "l1":
+        return ranking
+    clipped = np.maximum(ranking, 0.0, out=out)  # rounding can make a true 0 slightly negative
+    return np.sqrt(clipped, out=clipped)
+
+
+def _squared_l2(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Checked A (M, D), B (N, D) -> (M, N) squared Euclidean distances, built in one array (up to
+    rounding: a true 0 may come out slightly negative)."""
+    # Distances do not change under translation. Moving B[0] to the origin keeps the expansion
+    # accurate for data far from the origin (it would subtract huge, nearly equal numbers), and
+    # keeps integer data integer, so equal distances stay exactly equal for the tie rule.
+    centre = B[0] if len(B) else 0.0
+    A, B = A - centre, B - centre
+    sq = A @ (-2.0 * B).T  # -2 a.b; scaling by -2 (a power of two) adds no rounding
+    sq += (A * A).sum(axis=1)[:, None]  # in place (+=): no new (M, N) temporaries
+    sq += (B * B).sum(axis=1)[None, :]
+    return sq
+
+
+def _l1(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Checked A (M, D), B (N, D) -> (M, N) L1 distances, one dimension at a time (in place)."""
+    if A.shape[1] == 0:
+        return np.zeros((A.shape[0], B.shape[0]))
+    dists = np.subtract.outer(A[:, 0], B[:, 0])
+    np.abs(dists, out=dists)
+    gap = np.empty_like(dists)
+    for d in range(1, A.shape[1]):
+        np.subtract.outer(A[:, d], B[:, d], out=gap)
+        dists += np.abs(gap, out=gap)
     return dists
+
+
+ROUNDS_UP_TO_K = 5  # up to this k, k argmin passes beat one argpartition (measured in Pyodide)
+
+
+def _k_nearest(ranking: np.ndarray, k: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """(Q, N) ranking distances (from ``_ranking_distances``: no NaN, no +inf), 1 <= k <= N ->
+    (indices (Q, k) of each row's k nearest, in no particular order; the k-th smallest ranking
+    distance of each row (Q,)).
+
+    Ties: lower index first, judged on the distances themselves, as ``pairwise_distances`` gives
+    them: sqrt can round two squares that differ only in the last bit to the same distance.
+    """
+    pick = _nearest_by_rounds if k <= ROUNDS_UP_TO_K else _nearest_by_partition
+    near, kth, after = pick(ranking, k)  # after: the (k+1)-th smallest (inf if k == N)
+    # Which k are nearest depends on the index only if the (k+1)-th is as near as the k-th; those
+    # few rows get a stable sort of their distances instead.
+    crowded = np.nonzero(_as_distances(after, metric) == _as_distances(kth, metric))[0]
+    if crowded.size:
+        dists = _as_distances(ranking[crowded], metric)
+        near[crowded] = np.argsort(dists, axis=1, kind="stable")[:, :k]
+    return near, kth
+
+
+def _nearest_by_rounds(values: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(Q, N) -> (indices (Q, k) of each row's k smallest, k-th smallest (Q,), (k+1)-th (Q,)).
+
+    Picks each row's smallest k times, crossing every pick out with inf (and putting it back at the
+    end); argmin returns the first of equal minima, so ties go to the lower index. k passes over
+    the array and no (Q, N) index array: for small k cheaper than a partition.
+    """
+    values = np.ascontiguousarray(values)
+    q, n = values.shape
+    flat = values.reshape(-1)  # a view; 1-D fancy indexing is about 3x cheaper than [rows, cols]
+    start = np.arange(q) * n  # where each row begins in flat
+    near = np.empty((q, k), dtype=np.intp)
+    picked = np.empty((q, k))
+    for j in range(k):
+        near[:, j] = nearest = values.argmin(axis=1)  # (Q,)
+        at = start + nearest
+        picked[:, j] = flat[at]
+        flat[at] = np.inf
+    after = flat[start + values.argmin(axis=1)]  # inf once every point is picked
+    flat[(start[:, None] + near).ravel()] = picked.ravel()
+    return near, picked[:, -1], after
+
+
+def _nearest_by_partition(values: np.ndarray,
+                          k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Same as ``_nearest_by_rounds`` with one argpartition: O(N) per row whatever k is, but ties
+    at the cut are broken arbitrarily (``_k_nearest`` redoes those rows)."""
+    q, n = values.shape
+    if k == n:  # every point is a neighbour
+        return np.tile(np.arange(n), (q, 1)), values.max(axis=1), np.full(q, np.inf)
+    part = np.argpartition(values, (k - 1, k), axis=1)  # [:, k - 1] k-th smallest, [:, k] next
+    kth, after = np.take_along_axis(values, part[:, k - 1:k + 1], axis=1).T
+    return part[:, :k], kth, after
 
 
 def nearest_mask(dists: np.ndarray, k: int) -> np.ndarray:
@@ -162,10 +254,23 @@ def nearest_mask(dists: np.ndarray, k: int) -> np.ndarray:
     return mask
 
 
-def _votes(dists: np.ndarray, label_index: np.ndarray, n_classes: int, k: int) -> np.ndarray:
-    """(Q, N) distances, (N,) class indices -> (Q, C) vote counts of the k nearest."""
-    one_hot = np.eye(n_classes)[label_index]  # (N, C)
-    return (nearest_mask(dists, k) @ one_hot).astype(np.int64)
+def _count_votes(labels: np.ndarray, n_classes: int) -> np.ndarray:
+    """(Q, k) class indices of each row's neighbours -> (Q, C) int64 vote counts.
+
+    One bincount for all rows: a vote of row r for class c lands in bin c * Q + r. The counts are
+    stored class by class (the (Q, C) result is a transposed view), so max / argmax over the few
+    classes run along long columns instead of over Q tiny rows, which is several times faster.
+    """
+    q = labels.shape[0]
+    bins = labels * q + np.arange(q)[:, None]
+    counts = np.bincount(bins.ravel(), minlength=n_classes * q).reshape(n_classes, q)
+    return counts.T.astype(np.int64, copy=False)  # bincount gives int32 in 32-bit WebAssembly
+
+
+def _votes(ranking: np.ndarray, label_index: np.ndarray, n_classes: int, k: int,
+           metric: str) -> np.ndarray:
+    """(Q, N) ranking distances, (N,) class indices -> (Q, C) vote counts of the k nearest."""
+    return _count_votes(label_index[_k_nearest(ranking, k, metric)[0]], n_classes)
 
 
 def knn_votes(X_train, y_train, X_query, k: int,
@@ -175,12 +280,13 @@ def knn_votes(X_train, y_train, X_query, k: int,
     k = _check_k(k, X.shape[0])
     Q = as_float_array(X_query, "X_query", 2)
     classes, label_index = np.unique(y, return_inverse=True)
-    return classes, _votes(pairwise_distances(Q, X, metric), label_index, len(classes), k)
+    ranking = _ranking_distances(Q, X, metric)
+    return classes, _votes(ranking, label_index, len(classes), k, metric)
 
 
 def _winners(classes: np.ndarray, votes: np.ndarray) -> np.ndarray:
     # argmax returns the first maximum, and classes are sorted: a tie goes to the smallest label.
-    return classes[np.argmax(votes, axis=1)]
+    return classes[np.argmax(votes, axis=-1)]
 
 
 def knn_predict(X_train, y_train, X_query, k: int, metric: str = "l2") -> np.ndarray:
@@ -194,6 +300,13 @@ def _ranked_votes(dists: np.ndarray, label_index: np.ndarray, n_classes: int,
     """(Q, N) distances -> (Q, k_max, C): votes after the first 1..k_max neighbours for each k."""
     order = np.argsort(dists, axis=1, kind="stable")[:, :k_max]  # stable: lower index first
     return np.cumsum(np.eye(n_classes)[label_index[order]], axis=1)
+
+
+def _accuracy_per_k(classes: np.ndarray, ranked: np.ndarray, y: np.ndarray,
+                    ks: list[int]) -> np.ndarray:
+    """(Q, k_max, C) ranked votes, true labels y (Q,) -> accuracy (len(ks),) for each k in ks."""
+    predicted = _winners(classes, ranked[:, np.asarray(ks) - 1])  # (Q, len(ks))
+    return (predicted == y[:, None]).mean(axis=0)
 
 
 def _check_ks(ks) -> list[int]:
@@ -230,9 +343,8 @@ def cross_validate(X, y, ks, num_folds: int = 5, metric: str = "l2") -> dict[int
         train = np.concatenate([f for j, f in enumerate(folds) if j != i])
         dists = pairwise_distances(X[val], X[train], metric)
         ranked = _ranked_votes(dists, label_index[train], len(classes), max(ks))
-        for k in ks:
-            correct = _winners(classes, ranked[:, k - 1]) == y[val]
-            result[k].append(float(correct.mean()))
+        for k, accuracy in zip(ks, _accuracy_per_k(classes, ranked, y[val], ks).tolist()):
+            result[k].append(accuracy)
     return result
 
 
@@ -473,16 +585,38 @@ def _ball(centre: np.ndarray, radius: float, metric: str) -> dict:
             "showlegend": False, "line": {"color": TIE_COLOR, "width": 1.5, "dash": "dash"}}
 
 
+BLOCK = 1 << 18  # entries of one (rows, N) block of ranking distances: 2 MB of float64
+
+
+def _neighbours_in_blocks(points: np.ndarray, X: np.ndarray, k: int,
+                          metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """``_k_nearest(_ranking_distances(points, X, metric), k, metric)`` for many points (G, D), in a
+    block of rows at a time -> (indices (G, k), k-th ranking distance (G,)). Same result.
+
+    For 10,000 grid points and 300 data points one (G, N) array is 24 MB; a block of about BLOCK
+    entries stays in the CPU cache during the several passes over it, and its memory is reused
+    by the next block instead of being fetched fresh from the operating system.
+    """
+    rows = max(1, BLOCK // len(X))
+    near = np.empty((len(points), k), dtype=np.intp)
+    kth = np.empty(len(points))
+    for start in range(0, len(points), rows):
+        block = slice(start, start + rows)
+        ranking = _ranking_distances(points[block], X, metric)
+        near[block], kth[block] = _k_nearest(ranking, k, metric)
+    return near, kth
+
+
 def _decision_map(X: np.ndarray, y: np.ndarray, grid_points: np.ndarray, k: int, metric: str,
                   reach: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """For every grid point (G, 2): winner label (G,), vote tie flag (G,) and, with ``reach``, the
     distance to its k-th neighbour (G,)."""
     classes, label_index = np.unique(y, return_inverse=True)
-    dists = pairwise_distances(grid_points, X, metric)
-    votes = _votes(dists, label_index, len(classes), k)
+    near, kth = _neighbours_in_blocks(grid_points, X, k, metric)  # (G, k), (G,)
+    votes = _count_votes(label_index[near], len(classes))  # (G, C)
     tied = (votes == votes.max(axis=1, keepdims=True)).sum(axis=1) > 1
-    kth = np.partition(dists, k - 1, axis=1)[:, k - 1] if reach else None
-    return _winners(classes, votes), tied, kth
+    # sqrt keeps the order, so the k-th smallest distance is the sqrt of the k-th smallest square.
+    return _winners(classes, votes), tied, (_as_distances(kth, metric) if reach else None)
 
 
 def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, reach, mode,
@@ -549,7 +683,7 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
     if q is not None:
         q_shown = rotate(q[None, :], angle)  # (1, 2)
         d_metric = pairwise_distances(q_shown, X, metric)[0]
-        order = np.argsort(d_metric, kind="stable")[:k]  # same neighbours as nearest_mask
+        order = np.argsort(d_metric, kind="stable")[:k]  # same neighbours as _k_nearest
         classes = np.unique(y)
         votes = np.array([(y[order] == c).sum() for c in classes])
         winner = int(_winners(classes, votes[None, :])[0])
@@ -677,7 +811,7 @@ def _render_cv(dataset, n_classes, n_points, noise, seed, metric, num_folds, max
     classes, label_index = np.unique(y, return_inverse=True)
     # Accuracy on the training data itself, for contrast: k = 1 finds each point itself.
     ranked = _ranked_votes(pairwise_distances(X, X, metric), label_index, len(classes), len(ks))
-    train_acc = [float(np.mean(_winners(classes, ranked[:, k - 1]) == y)) for k in ks]
+    train_acc = _accuracy_per_k(classes, ranked, y, ks)
     fold_best = [ks[int(np.argmax(acc[:, f]))] for f in range(acc.shape[1])]
 
     fold_x = np.repeat(ks, acc.shape[1]) + np.tile(np.linspace(-0.15, 0.15, acc.shape[1]),
