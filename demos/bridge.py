@@ -28,6 +28,10 @@ def to_jsonable(obj: Any) -> Any:
         # Fast path: a numeric array with nothing to clean converts in C, not element by element.
         if obj.dtype.kind in "biu" or (obj.dtype.kind == "f" and np.isfinite(obj).all()):
             return obj.tolist()
+        if obj.dtype.kind == "f":   # NaN / inf -> None, still in C (gaps in Plotly lines)
+            clean = obj.astype(object)
+            clean[~np.isfinite(obj)] = None
+            return clean.tolist()
         return to_jsonable(obj.tolist())
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
