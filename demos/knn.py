@@ -10,7 +10,7 @@ Contract (design.md):
   made by ``np.array_split`` of the data in the order given.
 
 The plotting helpers at the bottom (``CLASS_COLORS``, ``plane_layout``, ``plane_grid``,
-``region_heatmap``, ``boundary_lines``) are shared with ``demos.linear``.
+``region_image``, ``boundary_lines``) are shared with ``demos.linear``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numbers
 
 import numpy as np
 
+from demos import raster
 from demos.widget import (button, click_xy, hidden, number, plot, select, slider, stats, table, text,
                           toggle, widget)
 
@@ -440,16 +441,14 @@ def plane_grid(lim: float, size: int) -> tuple[np.ndarray, np.ndarray]:
     return centres, np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def region_heatmap(centres: np.ndarray, z: np.ndarray, colors: list[str], opacity: float = 0.35,
-                   hovertemplate: str | None = None) -> dict:
-    """A heatmap of category indices z (size, size) in [0, len(colors)), one flat colour each."""
-    n = len(colors)
-    scale = []
-    for i, color in enumerate(colors):
-        scale += [[i / n, color], [(i + 1) / n, color]]
-    return {"type": "heatmap", "x": centres, "y": centres, "z": z, "zmin": -0.5, "zmax": n - 0.5,
-            "colorscale": scale, "showscale": False, "opacity": opacity, "zsmooth": False,
-            "hovertemplate": hovertemplate or "<extra></extra>", "showlegend": False}
+def region_image(centres: np.ndarray, z: np.ndarray, colors: list[str],
+                 opacity: float = 0.35) -> dict:
+    """Plotly layout image of category indices z (size, size) in [0, len(colors)): one flat colour
+    per cell, cells centred on ``centres`` (the same for x and y). An image, not a heatmap trace:
+    see demos.raster."""
+    half = (centres[1] - centres[0]) / 2 if len(centres) > 1 else 0.5
+    extent = (centres[0] - half, centres[-1] + half)
+    return raster.category_image(z, colors, extent, extent, opacity)
 
 
 def boundary_lines(z: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -633,10 +632,9 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
     # Tied cells keep their winner's colour under grey diagonal hatching.
     i, j = np.divmod(np.arange(GRID * GRID), GRID)
     shown = np.where(tied & ((i + j) % 4 == 0), len(colors) - 1, labels)
-    heat = region_heatmap(centres, shown.reshape(GRID, GRID), colors,
-                          hovertemplate="x=%{x:.2f}, y=%{y:.2f}<extra></extra>")
+    regions = region_image(centres, shown.reshape(GRID, GRID), colors)
     bx, by = boundary_lines(labels.reshape(GRID, GRID), centres)
-    data = [heat, {"type": "scatter", "mode": "lines", "x": _round(bx), "y": _round(by),
+    data = [{"type": "scatter", "mode": "lines", "x": _round(bx), "y": _round(by),
                    "name": f"경계 ({metric.upper()})", "hoverinfo": "skip",
                    "line": {"color": TIE_COLOR, "width": 1.5}, "showlegend": False}]
 
@@ -726,7 +724,8 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
     outputs.append(stats([("학습 점", len(X)), ("k", k), ("거리", metric.upper()),
                           ("동점 영역", f"{tied.mean():.1%}")] + query_stats
                          + ([("회전 후 달라진 영역", f"{changed:.1%}")] if changed is not None else [])))
-    outputs.append(plot("knn-plane", {"data": data, "layout": plane_layout(LIM)}, clickable=True))
+    outputs.append(plot("knn-plane", {"data": data, "layout": plane_layout(LIM, images=[regions])},
+                        clickable=True))
     outputs.append(text("투표가 동점이면 가장 작은 label이 이깁니다 (CS231n 과제와 같은 규칙). "
                         "거리가 같으면 먼저 들어온 점(index가 작은 점)이 먼저 이웃이 됩니다. "
                         "빗금 친 곳이 투표 동점 영역입니다."))

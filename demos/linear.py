@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from demos.knn import (CLASS_COLORS, TIE_COLOR, as_float_array, as_labels, class_name,
-                       plane_grid, plane_layout, region_heatmap)
+                       plane_grid, plane_layout, region_image)
 from demos.widget import (button, click_xy, hidden, math as math_output, matrix, number, plot,
                           select, slider, stats, table, text, widget)
 
@@ -339,8 +339,7 @@ def _plane(W, b, X, y, S) -> dict:
     centres, grid_points = plane_grid(LIM, GRID)
     regions = np.argmax(grid_points @ W + b, axis=1).reshape(GRID, GRID)
     colors = CLASS_COLORS[:CLASSES]
-    data = [region_heatmap(centres, regions, colors, opacity=0.3,
-                           hovertemplate="(%{x:.2f}, %{y:.2f})<extra></extra>")]
+    data = []
     bx, by = _decision_boundaries(W, b, LIM)
     data.append({"type": "scatter", "mode": "lines", "x": bx, "y": by, "name": "결정 경계",
                  "hoverinfo": "skip", "line": {"color": TIE_COLOR, "width": 2}})
@@ -373,7 +372,8 @@ def _plane(W, b, X, y, S) -> dict:
                        "line": {"color": "rgba(255,255,255,0.9)", "width": 1}},
             "hovertemplate": f"#%{{customdata}} {class_name(c)}<br>(%{{x:.2f}}, %{{y:.2f}})"
                              f"<extra></extra>"})
-    layout = plane_layout(LIM, height=420, annotations=annotations)
+    layout = plane_layout(LIM, height=420, annotations=annotations,
+                          images=[region_image(centres, regions, colors, opacity=0.3)])
     return {"data": data, "layout": layout}
 
 

@@ -47,6 +47,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from demos import raster
 from demos import widget as w
 
 __all__ = ["Surface", "SURFACES", "OPTIMIZERS", "METHODS", "SCHEDULES", "lr_schedule", "trajectory",
@@ -811,21 +812,53 @@ def _vline(x: float) -> dict:
             "line": {"color": "#888", "dash": "dot"}}
 
 
-def _contour(surface: Surface, n: int = 60) -> dict:
-    """Contour trace of log10(f - f_min) on an n x n grid: equally spaced levels of the log are
-    log-spaced levels of the loss, so both the valley floor and the walls get lines."""
+CONTOUR_PIXELS = 400        # the picture's longer side: about its size on a desktop screen
+CONTOUR_LEVELS = 18
+CONTOUR_COLORS = ("#5b7fa6", "#b08d6a")     # lowest and highest level
+CONTOUR_SHADES = 8          # opacity steps of a line's anti-aliased edge
+
+
+def _log_gap(surface: Surface, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """log10(f - f*) on the grid xs (nx,) x ys (ny,) -> (ny, nx), row 0 at ys[0]."""
+    with np.errstate(all="ignore"):
+        gap = surface.f(xs[None, :], ys[:, None]) - surface.f_min
+    return np.log10(np.maximum(gap, 1e-12))
+
+
+@functools.lru_cache(maxsize=None)
+def _contour_image(surface_name: str) -> dict:
+    """The surface's level lines as a picture under the paths (a Plotly layout image, see
+    demos.raster; computed once per surface, so moving a slider does not redraw them).
+
+    The levels are CONTOUR_LEVELS + 1 equally spaced values of log10(f - f*) between its 1% and
+    99% quantiles over the window: log-spaced levels of the loss, so both the valley floor and the
+    walls get lines. With s the level coordinate (the lines are where s is a whole number), a
+    pixel's distance to the nearest line is about |s - round(s)| / |grad s| pixels; the line's
+    opacity falls from 1 to 0 over one pixel of that distance, which draws it smooth. Colours are
+    a palette of (level, opacity step) pairs: one byte per pixel, a few kilobytes compressed.
+    """
+    surface = SURFACES[surface_name]
     (x0, x1), (y0, y1) = surface.window
-    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
-    gap = surface.f(xs[None, :], ys[:, None]) - surface.f_min
-    z = np.log10(np.maximum(gap, 1e-12))
-    lo, hi = np.quantile(z, [0.01, 0.99])
-    return {"type": "contour", "x": xs.round(4), "y": ys.round(4), "z": z.round(3),
-            "contours": {"start": float(lo), "end": float(hi), "size": float(hi - lo) / 18,
-                         "coloring": "lines"},
-            "colorscale": [[0, "#5b7fa6"], [1, "#b08d6a"]], "showscale": False,
-            "line": {"width": 1}, "opacity": 0.85, "name": "log₁₀(f − f*)",
-            "hovertemplate": "x=%{x:.2f}, y=%{y:.2f}<br>log₁₀(f − f*)=%{z:.2f}<extra></extra>",
-            "showlegend": False}
+    # The levels from a coarse grid: quantiles of a 60 x 60 sample are the same to the eye.
+    lo, hi = np.quantile(_log_gap(surface, np.linspace(x0, x1, 60), np.linspace(y0, y1, 60)),
+                         [0.01, 0.99])
+    scale = CONTOUR_PIXELS / max(x1 - x0, y1 - y0)                       # pixels per unit
+    nx, ny = round((x1 - x0) * scale), round((y1 - y0) * scale)
+    s = (_log_gap(surface, x0 + (np.arange(nx) + 0.5) / scale, y0 + (np.arange(ny) + 0.5) / scale)
+         - lo) * (CONTOUR_LEVELS / (hi - lo))                            # lines at s = 0 .. 18
+    steepness = np.hypot(*np.gradient(s))                                # |grad s| per pixel
+    distance = np.abs(s - np.round(s)) / np.maximum(steepness, 1e-9)     # pixels to a line
+    shade = np.round((CONTOUR_SHADES - 1) * np.clip(1.0 - distance, 0.0, 1.0)).astype(int)
+    level = np.clip(np.round(s), 0, CONTOUR_LEVELS).astype(int)
+    shade[(s < -0.5) | (s > CONTOUR_LEVELS + 0.5)] = 0
+    low, high = (np.array(raster.hex_to_rgb(c), dtype=float) for c in CONTOUR_COLORS)
+    mix = np.arange(CONTOUR_LEVELS + 1)[:, None, None] / CONTOUR_LEVELS   # (levels, 1, 1)
+    palette = np.empty((CONTOUR_LEVELS + 1, CONTOUR_SHADES, 4))
+    palette[..., :3] = (1 - mix) * low + mix * high
+    palette[..., 3] = 255 * 0.85 * np.arange(CONTOUR_SHADES) / (CONTOUR_SHADES - 1)
+    return raster.palette_image(level * CONTOUR_SHADES + shade,
+                                np.round(palette.reshape(-1, 4)).astype(np.uint8),
+                                (x0, x1), (y0, y1))
 
 
 def _marker(x, y, name: str, symbol: str, color: str, size: int = 12) -> dict:
@@ -841,7 +874,7 @@ def _hover(method: str) -> str:
 
 
 def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points: dict) -> dict:
-    data = [_contour(surface)]
+    data = []
     for method, res in results.items():
         pts = res["points"][:shown + 1]
         data.append({"type": "scatter", "mode": "lines", "x": pts[:, 0].round(5),
@@ -867,7 +900,8 @@ def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points:
                      xaxis={"range": [x0, x1], "title": {"text": "x"}, "zeroline": False,
                             "constrain": "domain"},
                      yaxis={"range": [y0, y1], "title": {"text": "y"}, "zeroline": False,
-                            "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"})
+                            "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
+                     images=[_contour_image(surface.name)])
     layout["legend"]["y"] = -0.14
     return {"data": data, "layout": layout}
 

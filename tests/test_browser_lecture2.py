@@ -74,9 +74,12 @@ def stat(page, selector: str, label: str) -> str:
     }""", [selector, label])
 
 
-def heatmap(page, selector: str) -> list:
-    return page.evaluate(
-        "(sel) => document.querySelector(sel + ' [data-plot=\"knn-plane\"]').data[0].z", selector)
+def background(page, selector: str) -> str:
+    """The decision regions as Plotly drew them: the PNG under the plot's traces (its href)."""
+    return page.evaluate("""(sel) => {
+        const image = document.querySelector(sel + ' [data-plot="knn-plane"] .imagelayer image');
+        return image ? image.getAttribute('href') : null;
+    }""", selector)
 
 
 def click_plot(page, selector: str, plot_id: str, fx: float, fy: float) -> None:
@@ -108,13 +111,13 @@ def test_call_equals_cpython_and_errors_are_korean(page, site_url):
 
 def test_knn_picture_follows_k_metric_and_clicks(page, site_url):
     open_widget(page, site_url, KNN)
-    first = heatmap(page, KNN)
-    assert len(first) == 100 and len(first[0]) == 100
+    first = background(page, KNN)
+    assert first.startswith("data:image/png;base64,") and len(first) > 1000
     set_slider(page, KNN, "k", 1)
-    after_k = heatmap(page, KNN)
+    after_k = background(page, KNN)
     assert after_k != first and stat(page, KNN, "k") == "1"
     after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="metric"]', "l1"))
-    assert heatmap(page, KNN) != after_k and stat(page, KNN, "거리") == "L1"
+    assert background(page, KNN) != after_k and stat(page, KNN, "거리") == "L1"
 
     assert stat(page, KNN, "학습 점") == "60"
     after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="add_class"]', "1"))

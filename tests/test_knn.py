@@ -15,6 +15,7 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from demos import knn, widget
 from demos.knn import cross_validate, knn_predict, pairwise_distances
+from png_decode import image_cells
 
 HANGUL = re.compile(r"[가-힣]")
 SCIPY_METRIC = {"l1": "cityblock", "l2": "euclidean"}
@@ -344,11 +345,11 @@ def test_knn_default_render():
 def test_knn_heatmap_is_knn_predict_on_the_grid():
     state = {"k": "4", "metric": "l1", "n_classes": "2", "dataset": "uniform", "n_points": "30"}
     result = widget.update("knn", state)
-    heat = plot_of(result, "knn-plane")["data"][0]
-    z = np.array(heat["z"])
+    image = plot_of(result, "knn-plane")["layout"]["images"][0]
+    z = image_cells(image, (knn.GRID, knn.GRID))  # the cell indices the reader sees, decoded
     X, y = knn.make_data("uniform", 30, 2, 0.3, 0)
     centres, grid = knn.plane_grid(knn.LIM, knn.GRID)
-    np.testing.assert_allclose(heat["x"], centres)
+    assert (image["x"], image["y"], image["sizex"]) == (-knn.LIM, knn.LIM, 2 * knn.LIM)  # the plane
     expected = brute_force_predict(X.tolist(), y, grid[::37].tolist(), 4, "l1")
     tie_code = 2  # two classes, then the hatching colour
     shown = z.ravel()[::37]

@@ -13,6 +13,7 @@ from scipy.special import logsumexp
 
 from demos import linear, widget
 from demos.linear import softmax_loss, svm_loss
+from png_decode import image_cells
 
 HANGUL = re.compile(r"[가-힣]")
 
@@ -295,6 +296,11 @@ def test_linear_default_render_shows_both_losses_for_the_same_w():
     assert per_example["highlight"] == wrong
     plane = next(o for o in outputs_of(result, "plot") if o["id"] == "linear-plane")
     assert plane["clickable"] and plane["figure"]["layout"]["plot_bgcolor"] == "rgba(0,0,0,0)"
+    # The coloured regions are the argmax of the scores at each grid cell's centre.
+    from demos.knn import plane_grid
+    centres, grid = plane_grid(linear.LIM, linear.GRID)
+    cells = image_cells(plane["figure"]["layout"]["images"][0], (linear.GRID, linear.GRID))
+    np.testing.assert_array_equal(cells.ravel(), np.argmax(grid @ W + b, axis=1))
 
 
 def test_linear_sanity_panel_calls_the_real_losses_with_zero_weights():

@@ -7,6 +7,7 @@ gradients are checked against central differences, the schedules against their c
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 import os
@@ -18,6 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from demos import optim, widget
+from png_decode import read_png
 
 HANGUL = re.compile(r"[가-힣]")
 SETTINGS = settings(max_examples=int(os.environ.get("OPTIM_EXAMPLES", 150)), deadline=None)
@@ -566,7 +568,7 @@ def test_optim_widget_defaults_render_every_output():
     paths = [o for o in outputs_of(r, "plot") if o["id"] == "paths"][0]
     assert paths["clickable"]
     fig = paths["figure"]
-    assert fig["data"][0]["type"] == "contour" and len(fig["data"][0]["z"]) == 60
+    assert fig["layout"]["images"][0] == optim._contour_image("quadratic")   # level lines
     names = {t.get("name") for t in fig["data"]}
     assert {optim.NAMES[m] for m in optim.OPTIMIZERS} <= names
     for f in (fig, plot_of(r, "loss"), plot_of(r, "lr")):
@@ -731,3 +733,29 @@ def test_moving_the_step_scrubber_reuses_the_last_run_and_draws_the_same():
     assert again == fresh
     widget.update("optim", {**state, "steps": "150"})
     assert optim._widget_runs.cache_info().misses == 2      # other settings: a new run
+
+
+@pytest.mark.parametrize("name", list(optim.SURFACES))
+def test_contour_picture_draws_equally_spaced_levels_of_the_log_loss(name):
+    surface = optim.SURFACES[name]
+    image = optim._contour_image(name)
+    (x0, x1), (y0, y1) = surface.window
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (x0, y1, x1 - x0, y1 - y0)
+    png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))
+    rows = png["rows"][::-1]                                   # row 0 at y0
+    ny, nx = rows.shape
+    alpha = png["palette"][rows, 3]
+    # Independently: the 19 levels of log10(f - f*) between its 1% and 99% quantiles (60 x 60).
+    gx, gy = np.meshgrid(np.linspace(x0, x1, 60), np.linspace(y0, y1, 60))
+    z = np.log10(np.maximum(surface.f(gx, gy) - surface.f_min, 1e-12))
+    lo, hi = np.quantile(z, [0.01, 0.99])
+    levels = lo + (hi - lo) * np.arange(19) / 18
+    iy, ix = np.nonzero(alpha == alpha.max())                  # the lines' cores
+    xs, ys = x0 + (ix + 0.5) * (x1 - x0) / nx, y0 + (iy + 0.5) * (y1 - y0) / ny
+    with np.errstate(all="ignore"):
+        zc = np.log10(np.maximum(surface.f(xs, ys) - surface.f_min, 1e-12))
+    nearest = np.abs(zc[:, None] - levels[None, :]).min(axis=1)
+    spacing = (hi - lo) / 18          # pixels far from every level would be ~0.25 spacing off
+    assert np.median(nearest) < 0.05 * spacing and np.quantile(nearest, 0.9) < 0.2 * spacing
+    assert len(np.unique(np.abs(zc[:, None] - levels[None, :]).argmin(axis=1))) >= 12
+    assert 0.005 < (alpha > 0).mean() < 0.5                    # thin lines, not a filled picture

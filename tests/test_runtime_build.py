@@ -84,7 +84,8 @@ def test_in_the_wheel_a_widget_imports_only_its_own_module(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site-packages")})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["demos.bridge", "demos.conv", "demos.optim", "demos.widget"]
+    assert result.stdout.split() == ["demos.bridge", "demos.conv", "demos.optim", "demos.raster",
+                                     "demos.widget"]
 
 
 def test_plotly_and_katex_are_self_hosted(site_dir):

@@ -1,0 +1,39 @@
+"""demos.raster: PNG backgrounds for Plotly plots, read back with an independent decoder."""
+
+import base64
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from demos import raster
+from png_decode import image_cells, read_png
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 30), st.integers(1, 6), st.integers(0, 2**32 - 1))
+def test_category_image_round_trips_cells_and_colours(height, width, n_colors, seed):
+    z = np.random.default_rng(seed).integers(0, n_colors, (height, width))
+    colors = ["#e45756", "#4c78a8", "#54a24b", "#f58518", "#b279a2", "#8c8c8c"][:n_colors]
+    image = raster.category_image(z, colors, (-1.5, 1.5), (-1.0, 2.0), opacity=0.3)
+    np.testing.assert_array_equal(image_cells(image, z.shape), z)   # bottom row first, like z
+    png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))
+    scale = png["width"] // width
+    assert (png["width"], png["height"]) == (width * scale, height * scale)
+    assert max(png["width"], png["height"]) >= raster.MIN_PIXELS > max(png["width"], png["height"]) - max(width, height)
+    assert [tuple(p) for p in png["palette"]] == [(*raster.hex_to_rgb(c), 255) for c in colors]
+    assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-1.5, 2.0, 3.0, 3.0)
+    assert image["xref"] == "x" and image["yref"] == "y" and image["layer"] == "below"
+    assert image["opacity"] == 0.3 and image["sizing"] == "stretch"
+
+
+def test_rgba_image_round_trips_pixels_top_row_last_in_the_array():
+    rgba = np.random.default_rng(1).integers(0, 256, (5, 7, 4), dtype=np.uint8)
+    image = raster.rgba_image(rgba, (0, 7), (0, 5))
+    png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))
+    assert png["color_type"] == 6
+    np.testing.assert_array_equal(png["rows"].reshape(5, 7, 4)[::-1], rgba)
+
+
+def test_hex_to_rgb():
+    assert raster.hex_to_rgb("#4363d8") == (67, 99, 216) and raster.hex_to_rgb("000000") == (0, 0, 0)
