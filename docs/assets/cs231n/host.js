@@ -145,29 +145,31 @@
   const plotly = () => window.cs231nPlotly
     || loadOnce(assetURL(config.plotly)).then(() => window.cs231nPlotly);
   // Plotly's first drawing takes about four times as long as the next ones: its code is compiled
-  // on first use. While Python loads (seconds), draw a few tiny figures off screen, one per task,
-  // so the reader's first picture comes sooner and no single task blocks the page for long.
+  // on first use. While Python loads (seconds), draw a few tiny figures off screen, each step
+  // adding a little (axes, a line, markers with a legend and title, a heatmap) in a task of its
+  // own, so the reader's first picture comes sooner and no single task blocks the page for long.
   const WARM_UP_FIGURES = [
-    { data: [{ type: "scatter", x: [0, 1], y: [0, 1] }], layout: { height: 160 } },
-    { data: [{ type: "scatter", x: [0, 1], y: [0, 1], name: "a" },
-             { type: "scatter", x: [1], y: [0], mode: "markers", name: "b" }],
+    { data: [], layout: { height: 160 } },
+    { data: [{ type: "scatter", mode: "lines", x: [0, 1], y: [0, 1] }], layout: { height: 160 } },
+    { data: [{ type: "scatter", mode: "lines", x: [0, 1], y: [0, 1], name: "a" },
+             { type: "scatter", mode: "markers", x: [1], y: [0], name: "b" }],
       layout: { height: 160, title: { text: "warm-up" }, showlegend: true } },
     { data: [{ type: "heatmap", z: [[0, 1], [1, 0]], showscale: false }], layout: { height: 160 } },
   ];
   let warmedUp = null;
   function warmUpPlotly() {
     warmedUp ??= plotly().then(async (Plotly) => {
-      for (const figure of WARM_UP_FIGURES) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        const node = el("div", { "aria-hidden": "true",
-                                 style: "position: fixed; left: -10000px; top: 0; width: 320px; visibility: hidden" });
-        document.body.append(node);
-        try {
-          await Plotly.newPlot(node, figure.data, themed(figure.layout), { displayModeBar: false });
-        } finally {
-          Plotly.purge(node);
-          node.remove();
+      const node = el("div", { "aria-hidden": "true",
+                               style: "position: fixed; left: -10000px; top: 0; width: 320px; visibility: hidden" });
+      document.body.append(node);
+      try {
+        for (const figure of WARM_UP_FIGURES) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          await Plotly.react(node, figure.data, themed(figure.layout), { displayModeBar: false });
         }
+      } finally {
+        Plotly.purge(node);
+        node.remove();
       }
     }).catch((error) => console.warn("Plotly warm-up:", error));
     return warmedUp;
