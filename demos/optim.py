@@ -874,7 +874,7 @@ def _hover(method: str) -> str:
 
 
 def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points: dict) -> dict:
-    data = []
+    data, ends = [], []
     for method, res in results.items():
         pts = res["points"][:shown + 1]
         data.append({"type": "scatter", "mode": "lines", "x": pts[:, 0].round(5),
@@ -884,12 +884,17 @@ def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points:
                      "legendgroup": method,
                      "hovertemplate": _hover(method)})
         stopped = res["stopped_at"] is not None and shown >= len(res["points"]) - 1
-        data.append({"type": "scatter", "mode": "markers", "x": pts[-1:, 0], "y": pts[-1:, 1],
-                     "legendgroup": method, "showlegend": False, "name": NAMES[method],
-                     "marker": {"color": COLORS[method], "size": 12 if stopped else 9,
-                                "symbol": "x" if stopped else "circle",
-                                "line": {"width": 1, "color": "#fff"}},
-                     "hovertemplate": _hover(method)})
+        ends.append((method, pts[-1].round(5), stopped))
+    # Where each run is at the shown step (an x where it stopped): one trace for all of them,
+    # since every trace costs the browser a redraw.
+    data.append({"type": "scatter", "mode": "markers", "showlegend": False, "name": "현재 위치",
+                 "x": [float(p[0]) for _, p, _ in ends], "y": [float(p[1]) for _, p, _ in ends],
+                 "customdata": [NAMES[m] for m, _, _ in ends],
+                 "marker": {"color": [COLORS[m] for m, _, _ in ends],
+                            "size": [12 if stopped else 9 for _, _, stopped in ends],
+                            "symbol": ["x" if stopped else "circle" for _, _, stopped in ends],
+                            "line": {"width": 1, "color": "#fff"}},
+                 "hovertemplate": "%{customdata}<br>(%{x:.3f}, %{y:.3f})<extra></extra>"})
     mins = np.array(surface.minima)
     data.append(_marker(start[0], start[1], "시작점", "circle-open", "#888", 12))
     data.append(_marker(mins[:, 0], mins[:, 1], "최솟값 ★", "star", "#ffd700", 15))

@@ -759,3 +759,13 @@ def test_contour_picture_draws_equally_spaced_levels_of_the_log_loss(name):
     assert np.median(nearest) < 0.05 * spacing and np.quantile(nearest, 0.9) < 0.2 * spacing
     assert len(np.unique(np.abs(zc[:, None] - levels[None, :]).argmin(axis=1))) >= 12
     assert 0.005 < (alpha > 0).mean() < 0.5                    # thin lines, not a filled picture
+
+
+def test_current_positions_are_the_ends_of_the_paths_at_the_shown_step():
+    r = widget.update("optim", {"progress": "30"})
+    fig = plot_of(r, "paths")
+    lines = [t for t in fig["data"] if t.get("mode") == "lines"]
+    ends = next(t for t in fig["data"] if t.get("name") == "현재 위치")
+    assert ends["x"] == [t["x"][-1] for t in lines] and ends["y"] == [t["y"][-1] for t in lines]
+    assert ends["customdata"] == [t["name"] for t in lines]
+    assert all(len(t["x"]) == round(0.3 * 200) + 1 for t in lines)
