@@ -372,7 +372,7 @@ def _windows_figure(panels: list[tuple[str, int]], kernel: int, stride: int, pad
     scale = []  # discrete: code k fills [(k-1)/n, k/n] with zmin=0.5, zmax=n+0.5
     for i, (_, _, colour) in enumerate(_CELL_KINDS):
         scale += [[i / len(_CELL_KINDS), colour], [(i + 1) / len(_CELL_KINDS), colour]]
-    row_px, gap_px, top_px, bottom_px = 17, 56, 24, 96  # gap: x ticks + the next panel's title
+    row_px, gap_px, top_px, bottom_px = 17, 56, 24, 40  # gap: x ticks + the next panel's title
     pictures = [_axis_picture(size, kernel, stride, padding, dilation) for _, size in panels]
     plot_px = sum(row_px * len(p[0]) for p in pictures) + gap_px * (len(panels) - 1)
 
@@ -393,15 +393,15 @@ def _windows_figure(panels: list[tuple[str, int]], kernel: int, stride: int, pad
                             "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
                             "y": top / plot_px, "yanchor": "bottom", "xanchor": "left"})
         top = bottom - gap_px
-    for _, label, colour in _CELL_KINDS:  # legend swatches (heatmaps have no legend entries)
-        data.append({"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": label,
-                     "marker": {"symbol": "square", "size": 12, "color": colour},
-                     "hoverinfo": "skip"})
-    legend = {"orientation": "h", "x": 0, "y": -28 / plot_px, "yanchor": "top"}
     return {"data": data, "layout": _layout(height=plot_px + top_px + bottom_px,
-                                            annotations=annotations, legend=legend,
+                                            annotations=annotations, showlegend=False,
                                             margin={"l": 64, "r": 12, "t": top_px, "b": bottom_px},
                                             **axes)}
+
+
+def _windows_legend() -> dict:
+    """What the cell colours of the window picture mean (heatmaps have no legend entries)."""
+    return w.legend([(label, colour, "square") for _, label, colour in _CELL_KINDS])
 
 
 def _size_tex(label: str, size: int, kernel: int, stride: int, padding: int, dilation: int,
@@ -501,6 +501,7 @@ def _render_layer(H, W, C_in, kernel, stride, padding, dilation, filters, mode):
         w.math(counts),
         note,
         w.plot("windows", _windows_figure(panels, kernel, stride, padding, dilation)),
+        _windows_legend(),
     ]
 
 

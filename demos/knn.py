@@ -21,8 +21,8 @@ import numbers
 import numpy as np
 
 from demos import raster
-from demos.widget import (button, click_xy, hidden, number, plot, select, slider, stats, table, text,
-                          toggle, widget)
+from demos.widget import (button, click_xy, hidden, legend, number, plot, select, slider, stats,
+                          table, text, toggle, widget)
 
 __all__ = [
     "pairwise_distances", "nearest_mask", "knn_votes", "knn_predict", "cross_validate", "best_k",
@@ -671,9 +671,6 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
                                 "line": {"color": "rgba(255,255,255,0.9)", "width": 1}},
                      "hovertemplate": f"{class_name(c)}<br>(%{{x:.2f}}, %{{y:.2f}})"
                                       "<extra></extra>"})
-    data.append({"type": "scatter", "mode": "markers", "x": [None], "y": [None],
-                 "name": "동점", "hoverinfo": "skip",
-                 "marker": {"symbol": "square", "color": TIE_COLOR, "size": 10}})
 
     outputs = []
     q = _parse_query(query)
@@ -724,8 +721,12 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
     outputs.append(stats([("학습 점", len(X)), ("k", k), ("거리", metric.upper()),
                           ("동점 영역", f"{tied.mean():.1%}")] + query_stats
                          + ([("회전 후 달라진 영역", f"{changed:.1%}")] if changed is not None else [])))
-    outputs.append(plot("knn-plane", {"data": data, "layout": plane_layout(LIM, images=[regions])},
-                        clickable=True))
+    outputs.append(plot("knn-plane", {"data": data, "layout": plane_layout(
+        LIM, images=[regions], showlegend=False)}, clickable=True))
+    outputs.append(legend([(class_name(c), CLASS_COLORS[c], "circle") for c in range(n_colors)
+                           if (y == c).any()]
+                          + [("동점 (빗금)", TIE_COLOR, "square")]
+                          + ([("회전만 한 경계", TIE_COLOR, "dot")] if changed is not None else [])))
     outputs.append(text("투표가 동점이면 가장 작은 label이 이깁니다 (CS231n 과제와 같은 규칙). "
                         "거리가 같으면 먼저 들어온 점(index가 작은 점)이 먼저 이웃이 됩니다. "
                         "빗금 친 곳이 투표 동점 영역입니다."))

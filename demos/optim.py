@@ -901,14 +901,21 @@ def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points:
     for wd, point in reg_points.items():
         data.append(_marker(point[0], point[1], f"L2 최솟값 (λ={wd:g}) ◆", "diamond", "#aaa", 11))
     (x0, x1), (y0, y1) = surface.window
-    layout = _layout("경로 (그림을 클릭/탭하면 시작점이 바뀝니다)", 460,
+    layout = _layout("경로 (그림을 클릭/탭하면 시작점이 바뀝니다)", 420,
                      xaxis={"range": [x0, x1], "title": {"text": "x"}, "zeroline": False,
                             "constrain": "domain"},
                      yaxis={"range": [y0, y1], "title": {"text": "y"}, "zeroline": False,
                             "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
-                     images=[_contour_image(surface.name)])
-    layout["legend"]["y"] = -0.14
+                     images=[_contour_image(surface.name)], showlegend=False)
     return {"data": data, "layout": layout}
+
+
+def _path_legend(results: dict, reg_points: dict) -> dict:
+    """The path plot's legend (as HTML, see demos.widget.legend)."""
+    items = [(NAMES[m], COLORS[m], "dash" if m == "newton" else "line") for m in results]
+    items += [("시작점", "#888", "circle-open"), ("최솟값 ★", "#ffd700", "star")]
+    items += [(f"L2 최솟값 (λ={wd:g}) ◆", "#aaa", "diamond") for wd in reg_points]
+    return w.legend(items)
 
 
 def _loss_figure(surface: Surface, results: dict, shown: int) -> dict:
@@ -1054,6 +1061,7 @@ def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alp
                             ("f*", surf.f_min)]))
     outputs.append(w.plot("paths", _path_figure(surf, results, shown, p0, reg_points),
                           clickable=True))
+    outputs.append(_path_legend(results, reg_points))
     any_stopped = any(res["stopped_at"] is not None for res in results.values())
     rows = []
     for method, res in results.items():

@@ -23,6 +23,7 @@ Output kinds (plain dicts, JSON-ready):
 * ``stats(items)``: key numbers, ``items = [(label, value), ...]``.
 * ``table(columns, rows, caption=None, highlight=None)``: rows of cells (str or number).
 * ``plot(plot_id, figure, clickable=False)``: a Plotly figure as a plain dict ``{"data", "layout"}``.
+* ``legend(items)``: the legend of the plot before it, as HTML: ``[(label, colour, mark), ...]``.
 * ``text(message, tone="info")``: a short Korean sentence; tone ``info | ok | warn``.
 * ``math(tex)``: a formula in TeX, typeset by the site's KaTeX.
 """
@@ -40,7 +41,7 @@ from demos.bridge import to_jsonable
 
 __all__ = [
     "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",
-    "widget", "stats", "table", "plot", "text", "math", "parse_number", "click_xy", "registry",
+    "widget", "stats", "table", "plot", "legend", "with_legend", "plot_figures", "text", "math", "parse_number", "click_xy", "registry",
     "describe",
     "update",
 ]
@@ -143,6 +144,57 @@ def table(columns: list[str], rows: list[list[Any]], caption: str | None = None,
 
 def plot(plot_id: str, figure: dict, clickable: bool = False) -> dict:
     return {"kind": "plot", "id": plot_id, "figure": to_jsonable(figure), "clickable": clickable}
+
+
+LEGEND_MARKS = ("line", "dash", "dot", "circle", "circle-open", "square", "star", "diamond", "x")
+
+
+def legend(items: list[tuple[str, str, str]]) -> dict:
+    """A legend drawn as HTML under the plot before it: ``items = [(label, colour, mark), ...]``,
+    mark one of ``LEGEND_MARKS`` (a line style or a marker symbol). Cheaper than Plotly's own
+    legend, which the browser re-measures and redraws on every redraw of the plot."""
+    for _, _, mark in items:
+        if mark not in LEGEND_MARKS:
+            raise ValueError(f"unknown legend mark {mark!r}; one of {LEGEND_MARKS}")
+    return {"kind": "legend", "items": [{"label": label, "color": color, "mark": mark}
+                                        for label, color, mark in items]}
+
+
+def with_legend(figure: dict, legend_output: dict) -> dict:
+    """A copy of ``figure`` showing ``legend_output``'s items in Plotly's own legend (one trace
+    without points per item): for a notebook, where no HTML is drawn around the figure."""
+    entries = []
+    for item in legend_output["items"]:
+        if item["mark"] in ("line", "dash", "dot"):
+            style = {"mode": "lines", "line": {"color": item["color"], "width": 2,
+                                               "dash": "solid" if item["mark"] == "line"
+                                               else item["mark"]}}
+        else:
+            style = {"mode": "markers", "marker": {"color": item["color"], "size": 10,
+                                                   "symbol": item["mark"]}}
+        entries.append({"type": "scatter", "x": [None], "y": [None], "name": item["label"],
+                        "hoverinfo": "skip", **style})
+    layout = {**figure.get("layout", {}), "showlegend": True}
+    layout.setdefault("legend", {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"})
+    return {**figure, "data": [*figure["data"], *entries], "layout": layout}
+
+
+def plot_figures(widget_id: str, state: dict | None = None) -> dict[str, dict]:
+    """``{plot id: Plotly figure}`` of a widget in ``state`` (raw values, as typed), each with its
+    legend inside the figure: what a notebook shows with ``go.Figure(...)``. Bad input raises
+    ValueError with the widget's Korean message."""
+    answer = update(widget_id, state)
+    if not answer["ok"]:
+        raise ValueError(answer["message"])
+    outputs = answer["outputs"]
+    found = {}
+    for index, output in enumerate(outputs):
+        if output["kind"] != "plot":
+            continue
+        following = outputs[index + 1] if index + 1 < len(outputs) else None
+        found[output["id"]] = (with_legend(output["figure"], following)
+                               if following and following["kind"] == "legend" else output["figure"])
+    return found
 
 
 def text(message: str, tone: str = "info") -> dict:

@@ -93,3 +93,41 @@ def test_unknown_widget_is_a_korean_value_error():
 ])
 def test_fast_json_path_equals_the_reference_conversion(result):
     assert json.loads(bridge.dumps(result)) == bridge.to_jsonable(result)
+
+
+def test_legend_output_lists_label_colour_mark_and_rejects_unknown_marks():
+    assert widget.legend([("SGD", "#e6194b", "line"), ("시작점", "#888", "circle-open")]) == {
+        "kind": "legend", "items": [{"label": "SGD", "color": "#e6194b", "mark": "line"},
+                                    {"label": "시작점", "color": "#888", "mark": "circle-open"}]}
+    with pytest.raises(ValueError):
+        widget.legend([("x", "#000", "hexagon")])
+
+
+@pytest.mark.parametrize(("widget_id", "plot_id", "labels"), [
+    ("knn", "knn-plane", ["클래스 0", "클래스 1", "클래스 2", "동점 (빗금)"]),
+    ("conv-layer", "windows", ["커널 탭 (입력)", "커널 탭 (패딩)", "입력", "패딩 0", "쓰이지 않는 입력"]),
+    ("optim", "paths", ["SGD", "SGD + Momentum", "Nesterov", "RMSProp", "Adam", "AdamW",
+                        "시작점", "최솟값 ★", "L2 최솟값 (λ=0.01) ◆"]),
+])
+def test_plots_with_an_html_legend_have_it_right_after_them_and_no_plotly_legend(
+        widget_id, plot_id, labels):
+    outputs = widget.update(widget_id)["outputs"]
+    at = next(i for i, o in enumerate(outputs) if o["kind"] == "plot" and o["id"] == plot_id)
+    assert outputs[at]["figure"]["layout"]["showlegend"] is False
+    assert outputs[at + 1]["kind"] == "legend"
+    assert [item["label"] for item in outputs[at + 1]["items"]] == labels
+
+
+def test_plot_figures_put_the_html_legend_back_into_the_figure_for_notebooks():
+    figures = widget.plot_figures("conv-layer", {"H": "33"})
+    windows = figures["windows"]
+    assert windows["layout"]["showlegend"] is True
+    entries = [t for t in windows["data"] if t.get("x") == [None]]
+    assert [t["name"] for t in entries] == ["커널 탭 (입력)", "커널 탭 (패딩)", "입력", "패딩 0",
+                                           "쓰이지 않는 입력"]
+    assert all(t["mode"] == "markers" and t["marker"]["symbol"] == "square" for t in entries)
+    paths = widget.plot_figures("optim")["paths"]
+    newton_free = [t for t in paths["data"] if t.get("x") == [None] and t["mode"] == "lines"]
+    assert {t["line"]["dash"] for t in newton_free} == {"solid"}
+    with pytest.raises(ValueError, match="k"):
+        widget.plot_figures("knn", {"k": "0"})

@@ -437,6 +437,12 @@
         el("tbody", {}, output.rows.map((row, i) => el("tr", { class: highlight.has(i) ? "cs231n-highlight" : null },
           row.map((cell) => el("td", { text: formatNumber(cell) })))))));
     },
+    legend(output) {
+      return el("ul", { class: "cs231n-legend" }, output.items.map((item) =>
+        el("li", {}, el("span", { class: `cs231n-legend-mark cs231n-legend-mark--${item.mark}`,
+                                  style: `--mark-color: ${item.color}`, "aria-hidden": "true" }),
+           item.label)));
+    },
     text(output) {
       return el("p", { class: `cs231n-text cs231n-text--${output.tone || "info"}`, text: output.text });
     },
