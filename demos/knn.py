@@ -419,7 +419,7 @@ def plane_layout(lim: float, height: int = 400, **extra) -> dict:
     """A square [-lim, lim]^2 plane, transparent, legend below, no zoom (taps must stay clicks)."""
     axis = {"range": [-lim, lim], "fixedrange": True, "constrain": "domain"}
     layout = {
-        "autosize": True, "height": height, "margin": {"l": 32, "r": 8, "t": 8, "b": 8},
+        "autosize": True, "height": height, "margin": {"l": 32, "r": 8, "t": 8, "b": 24},
         "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
         "xaxis": dict(axis), "yaxis": dict(axis, scaleanchor="x", scaleratio=1),
         "legend": {"orientation": "h", "x": 0, "y": -0.04, "yanchor": "top"},
