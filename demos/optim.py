@@ -1078,11 +1078,13 @@ def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alp
                                                                       else [])
     outputs.append(w.table(columns, rows))
     outputs.append(w.plot("loss", _loss_figure(surf, results, shown)))
-    factor = lr_schedule(schedule, steps, 1.0, step_size=step_size, gamma=gamma, warmup=warmup)
-    outputs.append(w.plot("lr", _lr_figure(
-        {SCHEDULE_LABELS[schedule]: ("#4363d8", factor)},
-        "learning rate 배율 η_t / η",
-        marker=min(shown, steps - 1))))
+    if schedule != "constant":      # a constant schedule's chart would be a flat line at 1
+        factor = lr_schedule(schedule, steps, 1.0, step_size=step_size, gamma=gamma,
+                             warmup=warmup)
+        outputs.append(w.plot("lr", _lr_figure(
+            {SCHEDULE_LABELS[schedule]: ("#4363d8", factor)},
+            "learning rate 배율 η_t / η",
+            marker=min(shown, steps - 1))))
     if "adam" in results and "adamw" in results:
         outputs.append(_adam_vs_adamw(surf, results, weight_decay, adamw_weight_decay, reg_points))
     lines, note = SCHEDULE_FORMULAS[schedule]

@@ -564,14 +564,16 @@ def test_optim_widget_defaults_render_every_output():
     r = widget.update("optim", {})
     assert r["ok"], r.get("message")
     ids = [o["id"] for o in outputs_of(r, "plot")]
-    assert ids == ["paths", "loss", "lr"]
+    assert ids == ["paths", "loss"]               # constant schedule: no flat lr chart
+    scheduled = widget.update("optim", {"schedule": "cosine"})
+    assert [o["id"] for o in outputs_of(scheduled, "plot")] == ["paths", "loss", "lr"]
     paths = [o for o in outputs_of(r, "plot") if o["id"] == "paths"][0]
     assert paths["clickable"]
     fig = paths["figure"]
     assert fig["layout"]["images"][0] == optim._contour_image("quadratic")   # level lines
     names = {t.get("name") for t in fig["data"]}
     assert {optim.NAMES[m] for m in optim.OPTIMIZERS} <= names
-    for f in (fig, plot_of(r, "loss"), plot_of(r, "lr")):
+    for f in (fig, plot_of(r, "loss"), plot_of(scheduled, "lr")):
         assert f["layout"]["paper_bgcolor"] == "rgba(0,0,0,0)"
         assert f["layout"]["plot_bgcolor"] == "rgba(0,0,0,0)"
         assert "color" not in f["layout"].get("font", {})
