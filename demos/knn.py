@@ -441,14 +441,16 @@ def plane_grid(lim: float, size: int) -> tuple[np.ndarray, np.ndarray]:
     return centres, np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def region_image(centres: np.ndarray, z: np.ndarray, colors: list[str],
-                 opacity: float = 0.35) -> dict:
+def region_image(centres: np.ndarray, z: np.ndarray, colors: list[str], opacity: float = 0.35,
+                 regions: np.ndarray | None = None) -> dict:
     """Plotly layout image of category indices z (size, size) in [0, len(colors)): one flat colour
-    per cell, cells centred on ``centres`` (the same for x and y). An image, not a heatmap trace:
+    per cell, cells centred on ``centres`` (the same for x and y); with ``regions`` (size, size),
+    the edges between different regions drawn as lines. An image, not heatmap and line traces:
     see demos.raster."""
     half = (centres[1] - centres[0]) / 2 if len(centres) > 1 else 0.5
     extent = (centres[0] - half, centres[-1] + half)
-    return raster.category_image(z, colors, extent, extent, opacity)
+    return raster.category_image(z, colors, extent, extent, opacity, regions=regions,
+                                 edge_color=TIE_COLOR)
 
 
 def boundary_lines(z: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -632,11 +634,10 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
     # Tied cells keep their winner's colour under grey diagonal hatching.
     i, j = np.divmod(np.arange(GRID * GRID), GRID)
     shown = np.where(tied & ((i + j) % 4 == 0), len(colors) - 1, labels)
-    regions = region_image(centres, shown.reshape(GRID, GRID), colors)
-    bx, by = boundary_lines(labels.reshape(GRID, GRID), centres)
-    data = [{"type": "scatter", "mode": "lines", "x": _round(bx), "y": _round(by),
-                   "name": f"경계 ({metric.upper()})", "hoverinfo": "skip",
-                   "line": {"color": TIE_COLOR, "width": 1.5}, "showlegend": False}]
+    # The decision boundary is drawn into the same picture, along the cell edges.
+    regions = region_image(centres, shown.reshape(GRID, GRID), colors,
+                           regions=labels.reshape(GRID, GRID))
+    data = []
 
     changed = None
     if angle % 90 != 0:

@@ -50,7 +50,7 @@ def png_bytes(pixels: np.ndarray, palette: np.ndarray | None = None) -> bytes:
     if palette is not None:
         palette = np.asarray(palette, dtype=np.uint8)
         chunks += [_chunk(b"PLTE", palette[:, :3].tobytes()), _chunk(b"tRNS", palette[:, 3].tobytes())]
-    chunks += [_chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)), _chunk(b"IEND", b"")]
+    chunks += [_chunk(b"IDAT", zlib.compress(rows.tobytes(), 1)), _chunk(b"IEND", b"")]
     return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
 
 
@@ -63,14 +63,28 @@ def _placed(png: bytes, x_range, y_range, opacity: float) -> dict:
             "xanchor": "left", "yanchor": "top", "layer": "below", "opacity": float(opacity)}
 
 
-def category_image(z: np.ndarray, colors: list[str], x_range, y_range,
-                   opacity: float = 1.0) -> dict:
-    """z (H, W) of indices in [0, len(colors)) -> a layout image, one flat colour per cell."""
-    z = np.asarray(z, dtype=np.uint8)[::-1]
+def category_image(z: np.ndarray, colors: list[str], x_range, y_range, opacity: float = 1.0,
+                   regions: np.ndarray | None = None, edge_color: str | None = None) -> dict:
+    """z (H, W) of indices in [0, len(colors)) -> a layout image, one flat colour per cell drawn
+    with ``opacity``. With ``regions`` (H, W) and ``edge_color``, the edges between cells of
+    different regions are drawn as 2-pixel lines in ``edge_color``, fully opaque."""
+    z = np.asarray(z, dtype=np.uint8)
+    height, width = z.shape
     scale = -(-MIN_PIXELS // max(z.shape))                        # ceil: at least MIN_PIXELS
     pixels = np.repeat(np.repeat(z, scale, axis=0), scale, axis=1)
-    palette = np.array([(*hex_to_rgb(c), 255) for c in colors], dtype=np.uint8)
-    return _placed(png_bytes(pixels, palette), x_range, y_range, opacity)
+    palette = [(*hex_to_rgb(c), round(255 * opacity)) for c in colors]
+    if regions is not None:
+        # The pixels on both sides of an edge: the last of one cell and the first of the next.
+        between_columns = np.repeat(regions[:, 1:] != regions[:, :-1], scale, axis=0)  # (H*s, W-1)
+        between_rows = np.repeat(regions[1:, :] != regions[:-1, :], scale, axis=1)     # (H-1, W*s)
+        edge = np.zeros(pixels.shape, dtype=bool)
+        for side in (scale - 1, scale):
+            edge[:, side:side + (width - 1) * scale:scale] |= between_columns
+            edge[side:side + (height - 1) * scale:scale, :] |= between_rows
+        pixels[edge] = len(palette)
+        palette.append((*hex_to_rgb(edge_color), 255))
+    return _placed(png_bytes(pixels[::-1], np.array(palette, dtype=np.uint8)), x_range, y_range,
+                   1.0)
 
 
 def rgba_image(rgba: np.ndarray, x_range, y_range, opacity: float = 1.0) -> dict:

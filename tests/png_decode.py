@@ -60,8 +60,8 @@ def read_png(data: bytes) -> dict:
 
 def image_cells(layout_image: dict, shape: tuple[int, int]) -> np.ndarray:
     """A paletted layout image (demos/raster.py) of a (H, W) grid of cells -> the cells' indices
-    (H, W), row 0 at the *bottom* (the orientation of a Plotly heatmap's z). Each cell must be a
-    block of equal pixels."""
+    (H, W), row 0 at the *bottom* (the orientation of a Plotly heatmap's z). Each cell is a block
+    of pixels whose inside is one colour (its outer pixels may be a drawn edge)."""
     prefix = "data:image/png;base64,"
     assert layout_image["source"].startswith(prefix)
     png = read_png(base64.b64decode(layout_image["source"][len(prefix):]))
@@ -69,6 +69,7 @@ def image_cells(layout_image: dict, shape: tuple[int, int]) -> np.ndarray:
     rows, (h, w) = png["rows"][::-1], shape
     assert rows.shape[0] % h == 0 and rows.shape[1] % w == 0
     blocks = rows.reshape(h, rows.shape[0] // h, w, rows.shape[1] // w)
-    cells = blocks[:, 0, :, 0]
-    assert (blocks == cells[:, None, :, None]).all(), "a cell is not one flat colour"
+    inside = blocks[:, 1:-1, :, 1:-1] if blocks.shape[1] > 2 else blocks
+    cells = inside[:, 0, :, 0]
+    assert (inside == cells[:, None, :, None]).all(), "a cell is not one flat colour"
     return cells

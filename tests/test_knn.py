@@ -3,6 +3,7 @@ plain-Python brute force for the tie rules; then the two widgets through demos.w
 
 from __future__ import annotations
 
+import base64
 import math
 import re
 from collections import Counter
@@ -13,9 +14,9 @@ from hypothesis import given, settings, strategies as st
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
-from demos import knn, widget
+from demos import knn, raster, widget
 from demos.knn import cross_validate, knn_predict, pairwise_distances
-from png_decode import image_cells
+from png_decode import image_cells, read_png
 
 HANGUL = re.compile(r"[가-힣]")
 SCIPY_METRIC = {"l1": "cityblock", "l2": "euclidean"}
@@ -350,6 +351,10 @@ def test_knn_heatmap_is_knn_predict_on_the_grid():
     X, y = knn.make_data("uniform", 30, 2, 0.3, 0)
     centres, grid = knn.plane_grid(knn.LIM, knn.GRID)
     assert (image["x"], image["y"], image["sizex"]) == (-knn.LIM, knn.LIM, 2 * knn.LIM)  # the plane
+    png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))
+    edge = len(png["palette"]) - 1                # the boundary, drawn in the picture
+    assert tuple(png["palette"][edge][:3]) == raster.hex_to_rgb(knn.TIE_COLOR)
+    assert 0 < (png["rows"] == edge).mean() < 0.1
     expected = brute_force_predict(X.tolist(), y, grid[::37].tolist(), 4, "l1")
     tie_code = 2  # two classes, then the hatching colour
     shown = z.ravel()[::37]

@@ -21,10 +21,10 @@ def test_category_image_round_trips_cells_and_colours(height, width, n_colors, s
     scale = png["width"] // width
     assert (png["width"], png["height"]) == (width * scale, height * scale)
     assert max(png["width"], png["height"]) >= raster.MIN_PIXELS > max(png["width"], png["height"]) - max(width, height)
-    assert [tuple(p) for p in png["palette"]] == [(*raster.hex_to_rgb(c), 255) for c in colors]
+    assert [tuple(p) for p in png["palette"]] == [(*raster.hex_to_rgb(c), 76) for c in colors]
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (-1.5, 2.0, 3.0, 3.0)
     assert image["xref"] == "x" and image["yref"] == "y" and image["layer"] == "below"
-    assert image["opacity"] == 0.3 and image["sizing"] == "stretch"
+    assert image["opacity"] == 1.0 and image["sizing"] == "stretch"   # opacity is in the palette
 
 
 def test_rgba_image_round_trips_pixels_top_row_last_in_the_array():
@@ -37,3 +37,17 @@ def test_rgba_image_round_trips_pixels_top_row_last_in_the_array():
 
 def test_hex_to_rgb():
     assert raster.hex_to_rgb("#4363d8") == (67, 99, 216) and raster.hex_to_rgb("000000") == (0, 0, 0)
+
+
+def test_category_image_draws_region_edges_two_pixels_wide_in_the_edge_colour():
+    regions = np.array([[0, 0, 1, 1]] * 4)                 # one vertical edge, between columns 1, 2
+    image = raster.category_image(regions, ["#e45756", "#4c78a8"], (0, 4), (0, 4), 0.5,
+                                  regions=regions, edge_color="#8c8c8c")
+    png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))
+    scale = png["width"] // 4
+    edge_index = len(png["palette"]) - 1
+    assert tuple(png["palette"][edge_index]) == (140, 140, 140, 255)
+    columns = np.nonzero((png["rows"] == edge_index).all(axis=0))[0]
+    assert columns.tolist() == [2 * scale - 1, 2 * scale]    # both sides of the edge, every row
+    assert (png["rows"] == edge_index).sum() == 2 * png["height"]
+    np.testing.assert_array_equal(image_cells(image, regions.shape), regions)
