@@ -36,6 +36,7 @@ import json
 import math
 import re
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,26 @@ def figures_by_output(nb: nbformat.NotebookNode) -> dict[tuple[str, str], dict]:
 _NUMBER = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
 
 
+PNG_URL = "data:image/png;base64,"
+
+
+def _png_content(data_url: str) -> bytes | None:
+    """A PNG data URL -> its header, palette and *uncompressed* pixel rows: what it shows,
+    whichever zlib build compressed it (compressed bytes differ between zlib implementations)."""
+    try:
+        data = base64.b64decode(data_url[len(PNG_URL):], validate=True)
+        chunks, pos = {}, 8
+        while pos < len(data):
+            length = int.from_bytes(data[pos:pos + 4], "big")
+            kind = data[pos + 4:pos + 8]
+            chunks[kind] = chunks.get(kind, b"") + data[pos + 8:pos + 8 + length]
+            pos += 12 + length
+        return b"|".join([chunks.get(b"IHDR", b""), chunks.get(b"PLTE", b""),
+                          chunks.get(b"tRNS", b""), zlib.decompress(chunks.get(b"IDAT", b""))])
+    except (ValueError, zlib.error):
+        return None
+
+
 def _decode_typed_array(value: Any) -> Any:
     """Plotly 6 stores NumPy arrays as {"dtype", "bdata", "shape"} (base64); -> nested lists."""
     import numpy as np
@@ -181,6 +202,9 @@ def json_differences(a: Any, b: Any, where: str = "") -> list[str]:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return [] if _same_number(a, b) else [f"{where or '/'}: {a!r} != {b!r}"]
     if isinstance(a, str) and isinstance(b, str):
+        if a.startswith(PNG_URL) and b.startswith(PNG_URL):
+            same = a == b or (_png_content(a) or a) == (_png_content(b) or b)
+            return [] if same else [f"{where or '/'}: PNG 그림이 다릅니다"]
         return [] if not text_differs(a, b) else [f"{where or '/'}: {a[:60]!r} != {b[:60]!r}"]
     if isinstance(a, dict) and isinstance(b, dict):
         if set(a) != set(b):

@@ -7,15 +7,18 @@ Executing a notebook starts a real kernel (about a second each on this machine).
 from __future__ import annotations
 
 import ast
+import base64
 import copy
 import importlib
 import json
 import re
 import urllib.request
+import zlib
 from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import nbformat
+import numpy as np
 import pytest
 from bs4 import BeautifulSoup
 
@@ -208,3 +211,24 @@ def test_download_link_serves_the_notebook_itself(site_url, site_dir, path):
         body = response.read()
     assert body == path.read_bytes()
     nbformat.validate(nbformat.reads(body.decode("utf-8"), as_version=4))
+
+
+def test_png_pictures_compare_by_their_pixels_not_their_compressed_bytes():
+    from demos import raster
+    z = np.arange(12).reshape(3, 4) % 3
+    url = raster.category_image(z, ["#e45756", "#4c78a8", "#54a24b"], (0, 1), (0, 1))["source"]
+    png = base64.b64decode(url[len(notebooks.PNG_URL):])
+    head, tail = png[:png.index(b"IDAT") - 4], png[png.index(b"IEND") - 4:]
+    rows = zlib.decompress(png[png.index(b"IDAT") + 4:png.index(b"IEND") - 8])
+
+    def with_rows(data: bytes) -> str:   # the same PNG with its pixels compressed at level 9
+        return notebooks.PNG_URL + base64.b64encode(
+            head + _chunk(b"IDAT", zlib.compress(data, 9)) + tail).decode()
+
+    assert with_rows(rows) != url and notebooks.json_differences(url, with_rows(rows)) == []
+    one_pixel_off = rows[:1] + bytes([rows[1] ^ 1]) + rows[2:]
+    assert notebooks.json_differences(url, with_rows(one_pixel_off)) == ["/: PNG 그림이 다릅니다"]
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
