@@ -175,8 +175,12 @@ def with_legend(figure: dict, legend_output: dict) -> dict:
         entries.append({"type": "scatter", "x": [None], "y": [None], "name": item["label"],
                         "hoverinfo": "skip", **style})
     layout = {**figure.get("layout", {}), "showlegend": True}
-    layout.setdefault("legend", {"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"})
-    return {**figure, "data": [*figure["data"], *entries], "layout": layout}
+    # "normal" order: with legend groups among the (hidden) traces Plotly would put each item on
+    # a row of its own.
+    layout["legend"] = {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top",
+                        **layout.get("legend", {}), "traceorder": "normal"}
+    shown = [{**trace, "showlegend": False} for trace in figure["data"]]   # the items say it all
+    return {**figure, "data": [*shown, *entries], "layout": layout}
 
 
 def plot_figures(widget_id: str, state: dict | None = None) -> dict[str, dict]:
