@@ -657,7 +657,6 @@
       let answer;
       try {
         answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: this.rawState(), event });
-        (window.__t ||= []).push(["call", performance.now() - started]);
       } catch (error) {
         answer = { ok: false, message: error.message, state: null };
         if (runtime.state !== "ready") this.status.replaceChildren(el("span", { text: "런타임을 다시 준비하는 중…" }));
@@ -716,7 +715,6 @@
         nodes.push(node);
       }
       placeInSlots(this.outputsNode, nodes);
-      (window.__t ||= []).push(["placed", performance.now()]);
       this.outputNodes = nodes;
       await Promise.all(redraw.map((node) => drawPlot(node)));
     }
@@ -754,11 +752,8 @@
     const figure = node.cs231nFigure;
     const layout = themed(figure.layout || {});
     if (node.classList.contains("cs231n-plot--clickable")) layout.dragmode = false;
-    const t0 = performance.now();
-    const r = window.Plotly.react(node, figure.data, layout,
+    return window.Plotly.react(node, figure.data, layout,
       { displayModeBar: false, responsive: true, scrollZoom: false, ...(figure.config || {}) });
-    (window.__t ||= []).push(["react:" + node.dataset.plot, performance.now() - t0]);
-    return r;
   }
 
   // Redraw every plot when the reader flips light / dark mode.
