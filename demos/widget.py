@@ -30,6 +30,7 @@ Output kinds (plain dicts, JSON-ready):
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import math as _math
@@ -41,9 +42,8 @@ from demos.bridge import to_jsonable
 
 __all__ = [
     "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",
-    "widget", "stats", "table", "plot", "legend", "with_legend", "plot_figures", "text", "math", "parse_number", "click_xy", "registry",
-    "describe",
-    "update",
+    "widget", "stats", "table", "plot", "legend", "with_legend", "plot_figures", "text", "math",
+    "parse_number", "click_xy", "registry", "describe", "update",
 ]
 
 
@@ -307,15 +307,19 @@ def registry() -> dict[str, dict]:
     return _REGISTRY
 
 
-def _indexed_module(widget_id: str) -> str | None:
-    """The module that declares ``widget_id`` according to ``widget_index.json``, which only the
-    site's wheel carries (sitekit/demos_wheel.py). In the browser, importing one demo module instead
-    of all of them saves tenths of a second before the first picture; a source checkout has no
-    index and scans every module."""
+@functools.lru_cache(maxsize=1)
+def _widget_index() -> dict[str, str]:
+    """``widget_index.json`` (``{widget id: module}``), which only the site's wheel carries
+    (sitekit/demos_wheel.py); {} in a source checkout. Read once: ``_spec`` runs on every update."""
     index_file = Path(__file__).with_name("widget_index.json")
-    if not index_file.is_file():
-        return None
-    return json.loads(index_file.read_text()).get(widget_id)
+    return json.loads(index_file.read_text()) if index_file.is_file() else {}
+
+
+def _indexed_module(widget_id: str) -> str | None:
+    """The module that declares ``widget_id`` according to the wheel's index. In the browser,
+    importing one demo module instead of all of them saves tenths of a second before the first
+    picture; a source checkout has no index and scans every module."""
+    return _widget_index().get(widget_id)
 
 
 def _spec(widget_id: str) -> dict:
