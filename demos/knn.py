@@ -238,20 +238,13 @@ def _nearest_by_partition(values: np.ndarray,
 
 
 def nearest_mask(dists: np.ndarray, k: int) -> np.ndarray:
-    """(Q, N) distances -> (Q, N) bool marking each row's k nearest (ties: lower index first).
-
-    A partition finds each row's k-th smallest distance t; everything at most t is in. Only rows
-    with several points exactly at t have too many, and there the lower indices win. Same answer as
-    a stable argsort, cheaper.
-    """
-    kth = np.partition(dists, k - 1, axis=1)[:, k - 1:k]  # (Q, 1)
-    mask = dists <= kth
-    crowded = np.nonzero(mask.sum(axis=1) > k)[0]
-    if crowded.size:
-        d, t = dists[crowded], kth[crowded]
-        at_kth = d == t
-        room = k - (d < t).sum(axis=1, keepdims=True)  # >= 1 by definition of t
-        mask[crowded] = (d < t) | (at_kth & (np.cumsum(at_kth, axis=1) <= room))
+    """(Q, N) distances (finite), 1 <= k <= N -> (Q, N) bool marking each row's k nearest (ties:
+    lower index first). The same selection as the classifier's (``_k_nearest``): distances rank
+    as they are, so they go in under the metric whose ranking map is the identity, L1."""
+    dists = np.array(dists, dtype=float)           # a copy: the selection crosses picks out in place
+    near, _ = _k_nearest(dists, k, "l1")
+    mask = np.zeros(dists.shape, dtype=bool)
+    np.put_along_axis(mask, near, True, axis=1)
     return mask
 
 
