@@ -146,8 +146,8 @@
     || loadOnce(assetURL(config.plotly)).then(() => window.cs231nPlotly);
   // Plotly's first drawing takes about four times as long as the next ones: its code is compiled
   // on first use. While Python loads (seconds), draw a few tiny figures off screen, each step
-  // adding a little (a frame, axes, a line, markers with a legend and title, a heatmap) in a task of its
-  // own, so the reader's first picture comes sooner and no single task blocks the page for long.
+  // adding a little (a frame, axes, a line, markers with a legend and title, a heatmap) in a task
+  // of its own, so the reader's first picture comes sooner and no task blocks the page for long.
   const WARM_UP_FIGURES = [
     { data: [], layout: { height: 160, xaxis: { visible: false }, yaxis: { visible: false } } },
     { data: [], layout: { height: 160 } },
