@@ -556,6 +556,9 @@ def _simulate(surface: Surface, methods: list[str], start: np.ndarray, steps: in
     newton = slice(n - rules.count("newton"), n)            # METHODS order: Newton comes last
     newton_decay = np.array([[s["weight_decay"]] for s in settings[newton]])     # (k, 1)
     betas = np.array([[s["beta1"], s["beta2"]] for s in settings])              # (n, 2)
+    # bias_at[t][i] = [1 - beta1 ** (t + 1), 1 - beta2 ** (t + 1)] of run i (see _adam_step)
+    bias_at = (1 - betas ** np.arange(1.0, steps + 1)[:, None, None]).tolist() \
+        if "adam" in rules else None
     lr_at = lrs.T.tolist()                       # lr_at[t][i]: learning rate of run i's update t
 
     rng = np.random.default_rng(seed)
@@ -564,6 +567,7 @@ def _simulate(surface: Surface, methods: list[str], start: np.ndarray, steps: in
     points = np.full((steps + 1, n, 2), np.nan)
     points[0] = start
     flat = points.reshape(steps + 1, 2 * n)      # a view: flat[t] is points[t] lane by lane
+    new = flat[0].tolist()                       # the last row, as floats
     first, second = [0.0] * 2 * n, [0.0] * 2 * n  # per lane: momentum buffer or m; v
     singular = np.zeros((steps, n), dtype=bool)             # update t met a singular Hessian
     check = 16                                              # when to look for "all stopped"
@@ -573,9 +577,8 @@ def _simulate(surface: Surface, methods: list[str], start: np.ndarray, steps: in
             g = _gradient(surface, p)
             if kicks is not None:
                 g = g + kicks[t]
-            if "adam" in rules:     # [1 - beta1**t, 1 - beta2**t] per run, see _adam_step
-                bias = (1 - betas ** (t + 1)).tolist()
-            lr, p_lane, g_lane, new = lr_at[t], flat[t].tolist(), g.ravel().tolist(), []
+            bias = bias_at and bias_at[t]
+            lr, p_lane, g_lane, new = lr_at[t], new, g.ravel().tolist(), []
             for j, i, rule, hyper in lanes:
                 if rule == "sgd":
                     q, first[j] = sgd_update(p_lane[j], g_lane[j], first[j], lr[i], *hyper)
