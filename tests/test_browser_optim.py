@@ -25,12 +25,6 @@ CALLS += [
 ]
 
 
-
-
-
-
-
-
 def after(page, selector: str, action) -> None:
     """Do ``action()`` and wait until the widget has redrawn once more and is idle."""
     before = updates(page, selector)
@@ -51,6 +45,25 @@ def line(page, name: str) -> dict:
         const t = node.data.find((d) => d.name === name && d.mode === 'lines');
         return {x: Array.from(t.x), y: Array.from(t.y)};
     }""", name)
+
+
+def drawn_end(page, name: str) -> dict:
+    """Where the SVG line of the named optimizer's path ends (pixels in the plot area), and where
+    the end of its data lies on the axes: the figure is updated in place (a Plotly transition),
+    so check the drawing itself, not only the data handed to Plotly."""
+    return page.evaluate("""(name) => {
+        const node = document.querySelector('.cs231n-demo[data-demo="optim"] [data-plot="paths"]');
+        const index = node._fullData.findIndex((d) => d.name === name && d.mode === 'lines');
+        const path = node.querySelectorAll('.scatterlayer .trace')[index].querySelector('.js-line');
+        const numbers = path.getAttribute('d').match(/-?[0-9.]+(e-?[0-9]+)?/g).map(Number);
+        const t = node.data[index], xa = node._fullLayout.xaxis, ya = node._fullLayout.yaxis;
+        return {drawn: numbers.slice(-2), data: [xa.c2p(t.x[t.x.length - 1]), ya.c2p(t.y[t.y.length - 1])]};
+    }""", name)
+
+
+def assert_drawn_at_data(page, name: str) -> None:
+    end = drawn_end(page, name)
+    assert abs(end["drawn"][0] - end["data"][0]) < 0.5 and abs(end["drawn"][1] - end["data"][1]) < 0.5, end
 
 
 def test_call_equals_cpython_and_errors_are_korean(page, site_url):
@@ -77,6 +90,7 @@ def test_optim_widget_redraws_when_controls_change_and_on_click(page, site_url):
     after(page, OPTIM, lambda: page.fill(f'{OPTIM} [data-control="lr_sgd"]', "0.05"))
     slower = line(page, "SGD")
     assert slower != first and slower["x"][0] == first["x"][0]
+    assert_drawn_at_data(page, "SGD")
     after(page, OPTIM, lambda: page.select_option(f'{OPTIM} [data-control="surface"]', "saddle"))
     assert line(page, "SGD")["x"][0] == -1.8          # the saddle's own start point
 
@@ -99,6 +113,8 @@ def test_optim_widget_redraws_when_controls_change_and_on_click(page, site_url):
         f'{OPTIM} [data-control="progress"]',
         "(el) => { el.value = '25'; el.dispatchEvent(new Event('input', {bubbles: true})); }"))
     assert len(line(page, "SGD")["x"]) == 51
+    for name in ("SGD", "Adam"):
+        assert_drawn_at_data(page, name)
 
 
 def test_optim_bad_input_is_korean_and_fixing_it_recovers(page, site_url):

@@ -767,7 +767,8 @@ def test_current_positions_are_the_ends_of_the_paths_at_the_shown_step():
     r = widget.update("optim", {"progress": "30"})
     fig = plot_of(r, "paths")
     lines = [t for t in fig["data"] if t.get("mode") == "lines"]
-    ends = next(t for t in fig["data"] if t.get("name") == "현재 위치")
-    assert ends["x"] == [t["x"][-1] for t in lines] and ends["y"] == [t["y"][-1] for t in lines]
-    assert ends["customdata"] == [t["name"] for t in lines]
+    ends = [t for t in fig["data"] if t.get("name", "").endswith(": 현재 위치")]
+    assert [t["name"] for t in ends] == [t["name"] + ": 현재 위치" for t in lines]
+    assert [t["x"] for t in ends] == [[t["x"][-1]] for t in lines]
+    assert [t["y"] for t in ends] == [[t["y"][-1]] for t in lines]
     assert all(len(t["x"]) == round(0.3 * 200) + 1 for t in lines)
