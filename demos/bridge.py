@@ -24,6 +24,18 @@ __all__ = ["to_jsonable", "resolve", "call", "call_json"]
 
 def to_jsonable(obj: Any) -> Any:
     """Convert a result to plain JSON types (see the module docstring)."""
+    # Exact built-in types first: they are most of the leaves of a Plotly figure, and checking
+    # them by type is cheaper than the isinstance / hasattr chain below (np.float64 subclasses
+    # float, so plain float is matched exactly).
+    kind = type(obj)
+    if kind is str or kind is int or kind is bool or obj is None:
+        return obj
+    if kind is float:
+        return obj if math.isfinite(obj) else None
+    if kind is dict:
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if kind is list or kind is tuple:
+        return [to_jsonable(v) for v in obj]
     if isinstance(obj, np.ndarray):
         # Fast path: a numeric array with nothing to clean converts in C, not element by element.
         if obj.dtype.kind in "biu" or (obj.dtype.kind == "f" and np.isfinite(obj).all()):
