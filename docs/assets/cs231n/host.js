@@ -705,6 +705,7 @@
             node = el("div", { class: "cs231n-plot", "data-plot": output.id });
             if (output.clickable) this.makeClickable(node, output.id);
           }
+          if (node.cs231nFigure) reuseEqualArrays(node.cs231nFigure.data, output.figure.data);
           node.cs231nFigure = output.figure;
           redraw.push(node);
         } else {
@@ -748,12 +749,43 @@
     });
   }
 
+  // Plotly.react tells data changes by identity: every new array is new data, and a new array of
+  // a property Plotly cannot animate (marker symbols, hover text) redraws the whole figure. So a
+  // new figure gets back the arrays of the one on screen wherever their values are the same.
+  function reuseEqualArrays(before, after) {
+    for (const key of Object.keys(after)) {
+      const old = before[key], now = after[key];
+      if (Array.isArray(old) && Array.isArray(now)) {
+        if (sameValues(old, now)) after[key] = old;
+      } else if (old && now && typeof old === "object" && typeof now === "object") {
+        reuseEqualArrays(old, now);
+      }
+    }
+  }
+
+  function sameValues(a, b) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      if (!(Array.isArray(a[i]) && Array.isArray(b[i]) && sameValues(a[i], b[i]))) return false;
+    }
+    return true;
+  }
+
   function drawPlot(node) {
     const figure = node.cs231nFigure;
     const layout = themed(figure.layout || {});
     if (node.classList.contains("cs231n-plot--clickable")) layout.dragmode = false;
-    return window.Plotly.react(node, figure.data, layout,
+    const drawn = window.Plotly.react(node, figure.data, layout,
       { displayModeBar: false, responsive: true, scrollZoom: false, ...(figure.config || {}) });
+    // With a transition of duration 0 (demos.optim's paths) the new picture is in the page when
+    // react returns, but Plotly settles its promise only in a later task, often after the browser
+    // has painted that picture: the widget does not wait for it.
+    if (layout.transition && !layout.transition.duration) {
+      drawn.catch((error) => console.warn("Plotly:", error));
+      return Promise.resolve();
+    }
+    return drawn;
   }
 
   // Redraw every plot when the reader flips light / dark mode.
