@@ -810,6 +810,16 @@ def _layout(title: str, height: int, **extra) -> dict:
     return layout
 
 
+def _significant(values: np.ndarray, digits: int) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits (what a chart shows; shorter JSON).
+    Zeros and non-finite values stay as they are."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(all="ignore"):
+        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(values))))
+        rounded = np.round(values * scale) / scale
+    return np.where(np.isfinite(rounded), rounded, values)
+
+
 def _vline(x: float) -> dict:
     """A dotted vertical line at step ``x`` (where the scrubber is)."""
     return {"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
@@ -865,14 +875,20 @@ def _contour_image(surface_name: str) -> dict:
                                 (x0, x1), (y0, y1))
 
 
-def _marker(x, y, name: str, symbol: str, color: str, size: int = 12,
-            outline: str = "#888") -> dict:
-    """Points with one look: every marker property a scalar (see _path_figure)."""
-    return {"type": "scatter", "mode": "markers", "x": list(np.atleast_1d(x)),
-            "y": list(np.atleast_1d(y)), "name": name, "showlegend": False,
-            "marker": {"symbol": symbol, "size": size, "color": color,
-                       "line": {"width": 1, "color": outline}},
-            "hovertemplate": f"{name}: (%{{x:.3f}}, %{{y:.3f}})<extra></extra>"}
+def _landmarks(start, minima, reg_points: dict) -> dict:
+    """The start, the minima and the L2-regularised minima as one marker trace; their names are
+    in the HTML legend and on hover."""
+    marks = [("시작점", start, "circle-open", "#888", 12)]
+    marks += [("최솟값 ★", point, "star", "#ffd700", 15) for point in minima]
+    marks += [(f"L2 최솟값 (λ={wd:g}) ◆", point, "diamond", "#aaa", 11)
+              for wd, point in reg_points.items()]
+    names, points, symbols, colors, sizes = zip(*marks)
+    return {"type": "scatter", "mode": "markers", "name": "기준점", "showlegend": False,
+            "x": [float(p[0]) for p in points], "y": [float(p[1]) for p in points],
+            "customdata": list(names),
+            "marker": {"symbol": list(symbols), "size": list(sizes), "color": list(colors),
+                       "line": {"width": 1, "color": "#888"}},
+            "hovertemplate": "%{customdata}: (%{x:.3f}, %{y:.3f})<extra></extra>"}
 
 
 def _hover(method: str) -> str:
@@ -880,13 +896,14 @@ def _hover(method: str) -> str:
 
 
 def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points: dict) -> dict:
-    """The runs up to step ``shown`` over the level lines.
+    """The runs up to step ``shown`` over the level lines, in few traces (each costs the
+    browser work on every update).
 
-    The axes are fixed and, from one update of the widget to the next, only x and y arrays
-    change (every marker property is a scalar). With ``layout.transition`` Plotly then moves the
-    traces in place instead of redrawing the whole figure (axes, hover and drag layers), about a
-    third less work per update. (Not for the loss chart: its log axis rescales with the data,
-    and a transition of axis ranges waits for an animation frame.)"""
+    The axes are fixed and, from one update of the widget to the next, usually only x and y
+    change (the host keeps arrays whose values are the same). With ``layout.transition`` Plotly
+    then moves the traces in place instead of redrawing the whole figure (axes, hover and drag
+    layers). (Not for the loss chart: its log axis rescales with the data, and a transition of
+    axis ranges waits for an animation frame.)"""
     data = []
     for method, res in results.items():
         pts = res["points"][:shown + 1]
@@ -896,18 +913,19 @@ def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points:
                               "dash": "dash" if method == "newton" else "solid"},
                      "legendgroup": method,
                      "hovertemplate": _hover(method)})
-    # Where each run is at the shown step (an x where it stopped).
-    for method, res in results.items():
-        end = res["points"][min(shown, len(res["points"]) - 1)].round(5)
-        stopped = res["stopped_at"] is not None and shown >= len(res["points"]) - 1
-        data.append(_marker(float(end[0]), float(end[1]), f"{NAMES[method]}: 현재 위치",
-                            "x" if stopped else "circle", COLORS[method],
-                            12 if stopped else 9, outline="#fff"))
-    mins = np.array(surface.minima)
-    data.append(_marker(start[0], start[1], "시작점", "circle-open", "#888", 12))
-    data.append(_marker(mins[:, 0], mins[:, 1], "최솟값 ★", "star", "#ffd700", 15))
-    for wd, point in reg_points.items():
-        data.append(_marker(point[0], point[1], f"L2 최솟값 (λ={wd:g}) ◆", "diamond", "#aaa", 11))
+    # Where each run is at the shown step (an x where it stopped): one trace for all of them.
+    ends = [(method, res["points"][min(shown, len(res["points"]) - 1)].round(5),
+             res["stopped_at"] is not None and shown >= len(res["points"]) - 1)
+            for method, res in results.items()]
+    data.append({"type": "scatter", "mode": "markers", "showlegend": False, "name": "현재 위치",
+                 "x": [float(p[0]) for _, p, _ in ends], "y": [float(p[1]) for _, p, _ in ends],
+                 "customdata": [NAMES[m] for m, _, _ in ends],
+                 "marker": {"color": [COLORS[m] for m, _, _ in ends],
+                            "size": [12 if stopped else 9 for _, _, stopped in ends],
+                            "symbol": ["x" if stopped else "circle" for _, _, stopped in ends],
+                            "line": {"width": 1, "color": "#fff"}},
+                 "hovertemplate": "%{customdata}<br>(%{x:.3f}, %{y:.3f})<extra></extra>"})
+    data.append(_landmarks(start, surface.minima, reg_points))
     (x0, x1), (y0, y1) = surface.window
     layout = _layout("경로 (그림을 클릭/탭하면 시작점이 바뀝니다)", 420,
                      xaxis={"range": [x0, x1], "title": {"text": "x"}, "zeroline": False,
@@ -931,9 +949,7 @@ def _loss_figure(surface: Surface, results: dict, shown: int) -> dict:
     data = []
     for method, res in results.items():
         gap = np.maximum(res["loss"] - surface.f_min, 1e-16)
-        # .tolist(): plain floats format faster than NumPy scalars (the same strings)
-        data.append({"type": "scatter", "mode": "lines", "x": np.arange(len(gap)),
-                     "y": np.array([float(f"{v:.4g}") for v in gap.tolist()]),
+        data.append({"type": "scatter", "mode": "lines", "y": _significant(gap, 4),  # x: 0, 1, ..
                      "name": NAMES[method],
                      "line": {"color": COLORS[method], "width": 2},
                      "hovertemplate": f"{NAMES[method]}: step %{{x}}, %{{y:.3g}}<extra></extra>"})
@@ -948,8 +964,7 @@ def _loss_figure(surface: Surface, results: dict, shown: int) -> dict:
 def _lr_figure(curves: dict, title: str, marker: int | None = None) -> dict:
     """``curves`` maps a label to (color, lr array (steps,)); several curves get a legend below
     (and no x-axis title, which the legend would cover on a phone)."""
-    data = [{"type": "scatter", "mode": "lines", "x": np.arange(len(values)),
-             "y": np.array([float(f"{v:.6g}") for v in values.tolist()]), "name": label,
+    data = [{"type": "scatter", "mode": "lines", "y": _significant(values, 6), "name": label,
              "line": {"color": color, "width": 2, "shape": "hv"},
              "hovertemplate": f"{label}: update %{{x}}, lr=%{{y:.4g}}<extra></extra>"}
             for label, (color, values) in curves.items()]

@@ -667,8 +667,8 @@ def test_buttons_apply_presets():
     text = " ".join(o["text"] for o in outputs_of(r, "text"))
     assert "AdamW (λ=1)" in text and "L2" in text
     assert "1/λ = 1이고 ★은 그 상자 안에" in text      # the minimum (1, 0.5) is in |p|∞ <= 1
-    names = {t.get("name") for t in plot_of(r, "paths")["data"]}
-    assert any(n and n.startswith("L2") for n in names)
+    landmarks = next(t for t in plot_of(r, "paths")["data"] if t.get("name") == "기준점")
+    assert landmarks["customdata"] == ["시작점", "최솟값 ★", "L2 최솟값 (λ=1) ◆"]
 
 
 def test_newton_singular_hessian_in_the_widget():
@@ -767,8 +767,7 @@ def test_current_positions_are_the_ends_of_the_paths_at_the_shown_step():
     r = widget.update("optim", {"progress": "30"})
     fig = plot_of(r, "paths")
     lines = [t for t in fig["data"] if t.get("mode") == "lines"]
-    ends = [t for t in fig["data"] if t.get("name", "").endswith(": 현재 위치")]
-    assert [t["name"] for t in ends] == [t["name"] + ": 현재 위치" for t in lines]
-    assert [t["x"] for t in ends] == [[t["x"][-1]] for t in lines]
-    assert [t["y"] for t in ends] == [[t["y"][-1]] for t in lines]
+    ends = next(t for t in fig["data"] if t.get("name") == "현재 위치")
+    assert ends["x"] == [t["x"][-1] for t in lines] and ends["y"] == [t["y"][-1] for t in lines]
+    assert ends["customdata"] == [t["name"] for t in lines]
     assert all(len(t["x"]) == round(0.3 * 200) + 1 for t in lines)
