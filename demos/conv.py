@@ -298,9 +298,12 @@ def _tex_n(value: int) -> str:
 
 
 def _axis_style(**extra) -> dict:
-    """Grey, half-transparent grid lines: visible on white and on Material's slate background."""
+    """Grey, half-transparent grid lines: visible on white and on Material's slate background.
+    Tick labels stay level and are not checked for overflow: otherwise Plotly measures every
+    label on every redraw."""
     return {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.5)",
-            "linecolor": "rgba(128,128,128,0.5)", **extra}
+            "linecolor": "rgba(128,128,128,0.5)", "tickangle": 0, "ticklabeloverflow": "allow",
+            **extra}
 
 
 def _layout(**extra) -> dict:
