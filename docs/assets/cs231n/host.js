@@ -449,11 +449,26 @@
     },
     math(output) {
       const node = el("div", { class: "cs231n-math", "data-tex": output.tex, text: output.tex });
-      katex().then((k) => k.render(output.tex, node, { displayMode: true, throwOnError: false }))
+      katex().then((k) => node.replaceChildren(typeset(k, output.tex)))
         .catch(() => {});  // the TeX source stays readable as text
       return node;
     },
   };
+
+  // KaTeX typesets each distinct formula once; later it is a copy of the first result. Widgets
+  // keep coming back to formulas they showed before (an edit and its undo, a step scrubber).
+  const TYPESET_KEPT = 300;
+  const typesetCache = new Map();
+  function typeset(k, tex) {
+    let template = typesetCache.get(tex);
+    if (!template) {
+      template = document.createElement("template");
+      template.innerHTML = k.renderToString(tex, { displayMode: true, throwOnError: false });
+      if (typesetCache.size >= TYPESET_KEPT) typesetCache.delete(typesetCache.keys().next().value);
+      typesetCache.set(tex, template);
+    }
+    return template.content.cloneNode(true);
+  }
 
   // ------------------------------------------------------------------------------------------
   // A widget.
