@@ -54,6 +54,15 @@ def test_conv_layer_floor_drops_a_row_strict_refuses_and_227_fixes_it(page, site
     assert page.locator(f'{LAYER} [data-plot="windows"] .main-svg').count() >= 1
     assert page.locator(f"{LAYER} .cs231n-math .katex").count() >= 1  # TeX was typeset
     assert page.locator(f"{LAYER} .katex-error").count() == 0
+    # A formula shown again is a copy of its first typesetting (the host keeps them): the same.
+    def formulas():
+        return page.eval_on_selector_all(f"{LAYER} .cs231n-math", "(ms) => ms.map((m) => m.innerHTML)")
+
+    first = formulas()
+    fill(page, LAYER, "H", "33")
+    assert formulas() != first and "33" in " ".join(formulas())
+    fill(page, LAYER, "H", "32")
+    assert formulas() == first
 
     redraw(page, LAYER, lambda: page.select_option(f'{LAYER} [data-control="mode"]', "floor"))
     for control, value in [("H", "224"), ("W", "224"), ("padding", "0"), ("stride", "4"),
