@@ -875,14 +875,22 @@ def _contour_image(surface_name: str) -> dict:
                                 (x0, x1), (y0, y1))
 
 
+def _landmark_looks(reg_points: dict) -> list[tuple[str, str, str, int]]:
+    """(label, marker symbol, colour, size) of the start, the minima and each L2-regularised
+    minimum (one per weight decay in ``reg_points``): the path plot draws them so (_landmarks) and
+    its legend names them so (_path_legend)."""
+    return ([("시작점", "circle-open", "#888", 12), ("최솟값 ★", "star", "#ffd700", 15)]
+            + [(f"L2 최솟값 (λ={wd:g}) ◆", "diamond", "#aaa", 11) for wd in reg_points])
+
+
 def _landmarks(start, minima, reg_points: dict) -> dict:
     """The start, the minima and the L2-regularised minima as one marker trace; their names are
     in the HTML legend and on hover."""
-    marks = [("시작점", start, "circle-open", "#888", 12)]
-    marks += [("최솟값 ★", point, "star", "#ffd700", 15) for point in minima]
-    marks += [(f"L2 최솟값 (λ={wd:g}) ◆", point, "diamond", "#aaa", 11)
-              for wd, point in reg_points.items()]
-    names, points, symbols, colors, sizes = zip(*marks)
+    start_look, minimum_look, *l2_looks = _landmark_looks(reg_points)
+    marks = ([(start_look, start)] + [(minimum_look, point) for point in minima]
+             + list(zip(l2_looks, reg_points.values())))
+    looks, points = zip(*marks)
+    names, symbols, colors, sizes = zip(*looks)
     return {"type": "scatter", "mode": "markers", "name": "기준점", "showlegend": False,
             "x": [float(p[0]) for p in points], "y": [float(p[1]) for p in points],
             "customdata": list(names),
@@ -940,8 +948,7 @@ def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points:
 def _path_legend(results: dict, reg_points: dict) -> dict:
     """The path plot's legend (as HTML, see demos.widget.legend)."""
     items = [(NAMES[m], COLORS[m], "dash" if m == "newton" else "line") for m in results]
-    items += [("시작점", "#888", "circle-open"), ("최솟값 ★", "#ffd700", "star")]
-    items += [(f"L2 최솟값 (λ={wd:g}) ◆", "#aaa", "diamond") for wd in reg_points]
+    items += [(label, colour, symbol) for label, symbol, colour, _ in _landmark_looks(reg_points)]
     return w.legend(items)
 
 
