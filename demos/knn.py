@@ -10,7 +10,7 @@ Contract (design.md):
   made by ``np.array_split`` of the data in the order given.
 
 The plotting helpers at the bottom (``CLASS_COLORS``, ``plane_layout``, ``plane_grid``,
-``region_image``, ``boundary_lines``) are shared with ``demos.linear``.
+``region_image``) are shared with ``demos.linear``.
 """
 
 from __future__ import annotations
