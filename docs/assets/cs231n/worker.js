@@ -47,10 +47,10 @@ function wasmFailure() {
 async function init(config) {
   const started = performance.now();
   progress(1, "runtime", "Python 런타임(Pyodide) 내려받는 중");
+  const lockFile = absoluteLock(config);   // fetched while importScripts below blocks the worker
   importScripts(new URL("pyodide.js", config.indexURL).href);
-  const lockFileURL = await absoluteLock(config);
   pyodide = await Promise.race([
-    loadPyodide({ indexURL: config.indexURL, lockFileURL, stdout: () => {}, stderr: () => {} }),
+    loadPyodide({ indexURL: config.indexURL, lockFileURL: await lockFile, stdout: () => {}, stderr: () => {} }),
     wasmFailure(),
   ]);
 
