@@ -40,7 +40,10 @@ def test_site_lock_adds_demos_wheel_with_its_real_hash_and_numpy_dependency(site
     assert pyodide_files.sha256_of(wheel) == demos["sha256"]
     names = zipfile.ZipFile(wheel).namelist()
     assert "demos/widget.py" in names and "demos/bridge.py" in names
-    assert not any("__pycache__" in n for n in names)
+    # No stray local caches: the only bytecode is the wheel's own, one per module.
+    modules = sorted(n for n in names if n.endswith(".py"))
+    assert sorted(n for n in names if "__pycache__" in n) == sorted(
+        f"demos/__pycache__/{n[len('demos/'):-len('.py')]}.{demos_wheel.PYODIDE_CACHE_TAG}.pyc" for n in modules)
 
 
 def test_wheel_name_changes_with_the_sources(tmp_path):
@@ -86,6 +89,38 @@ def test_in_the_wheel_a_widget_imports_only_its_own_module(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["demos.bridge", "demos.conv", "demos.optim", "demos.raster",
                                      "demos.widget"]
+
+
+# Imports the demos package from an unpacked wheel with compiling switched off: a module whose
+# bytecode is not used raises.
+NO_COMPILE_PROBE = """
+import importlib.machinery, sys
+sys.dont_write_bytecode = True
+def refuse(self, data, path, **kwargs):
+    raise RuntimeError(f"compiled from source: {path}")
+importlib.machinery.SourceFileLoader.source_to_code = refuse
+import demos.widget, demos.bridge, demos.conv
+demos.widget.describe("conv-layer")
+print(demos.conv.__cached__)
+"""
+
+
+def test_the_wheel_carries_bytecode_that_python_uses_until_the_source_changes(tmp_path):
+    assert pyodide_files.official_lock(PYODIDE_DIR)["info"]["python"].startswith("3.12.")
+    assert sys.implementation.cache_tag == demos_wheel.PYODIDE_CACHE_TAG  # .python-version: 3.12
+    wheel = demos_wheel.build_wheel(tmp_path / "wheel")
+    packages = tmp_path / "site-packages"
+    zipfile.ZipFile(wheel).extractall(packages)
+    run = lambda: subprocess.run([sys.executable, "-c", NO_COMPILE_PROBE], capture_output=True, text=True,
+                                 cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(packages)})
+    result = run()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith(f"conv.{demos_wheel.PYODIDE_CACHE_TAG}.pyc")
+    # The bytecode is checked against its source's hash: an edited module is compiled again.
+    conv = packages / "demos" / "conv.py"
+    conv.write_text(conv.read_text() + "\n# edited\n")
+    result = run()
+    assert result.returncode != 0 and "compiled from source" in result.stderr and "conv.py" in result.stderr
 
 
 def test_plotly_and_katex_are_self_hosted(site_dir):
