@@ -43,9 +43,8 @@ def on_config(config):
                   lock=demos_wheel.site_lock(official_lock, wheel))
     log.info("Pyodide %s: %s", pyodide_files.VERSION,
              f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.CDN_URL}")
-    for script in ("assets/cs231n/config.js", "assets/cs231n/boot.js"):
-        if script not in config.extra_javascript:
-            config.extra_javascript.append(script)
+    # overrides/main.html puts these two before Material's bundle (see boot.js for why).
+    config.extra["cs231n_boot_scripts"] = ["assets/cs231n/config.js", "assets/cs231n/boot.js"]
     if "assets/cs231n/host.css" not in config.extra_css:
         config.extra_css.append("assets/cs231n/host.css")
     return config

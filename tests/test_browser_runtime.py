@@ -151,6 +151,75 @@ def test_runtime_loads_once_across_instant_navigation_and_widgets_mount_without_
     assert page.evaluate("window.cs231n.runtime.stats.starts") == 1
 
 
+# When the page starts the runtime (its first mark), and when its HTML was parsed.
+START_AND_DCL_JS = """() => [performance.getEntriesByName('cs231n:runtime-start')[0]?.startTime ?? null,
+                            performance.getEntriesByType('navigation')[0].domContentLoadedEventStart]"""
+
+
+# host.js arrives late, as on a slow connection: boot.js appends its script tag `ms` later. (A slow
+# route handler would not do: it holds up every request of the page, the worker's included.)
+SLOW_HOST = """
+(() => {
+  const append = Node.prototype.appendChild;
+  Node.prototype.appendChild = function (node) {
+    if (node.tagName === "SCRIPT" && node.src.endsWith("/assets/cs231n/host.js")) {
+      setTimeout(() => append.call(this, node), %d);
+      return node;
+    }
+    return append.call(this, node);
+  };
+})();
+"""
+
+
+def test_a_link_to_a_demo_starts_the_runtime_before_the_page_has_loaded_and_the_host_adopts_it(page, site_url):
+    # host.js comes 2.5 s late: the worker's first progress messages are sent before anyone listens.
+    page.add_init_script(SLOW_HOST % 2500)
+    page.goto(site_url + LECTURE_5 + "#demo-conv-layer")
+    wait_updated(page, LAYER)
+    started, parsed = page.evaluate(START_AND_DCL_JS)
+    assert started is not None and started < parsed
+    assert page.get_attribute(LAYER, "data-state") == "ready" and "× 32 × 32" in stats_text(page, LAYER)
+    # One worker, adopted by the host, which heard every stage (kept for it by boot.js).
+    assert page.evaluate("window.cs231n.runtime.stats.starts") == 1
+    assert len([u for u in page.requests if u.endswith("/assets/cs231n/worker.js")]) == 1
+    assert len([u for u in page.requests if u.endswith("/pyodide.asm.wasm")]) == 1
+    stages = page.evaluate("performance.getEntriesByType('mark').map((m) => m.name)")
+    assert [s for s in stages if s.startswith("cs231n:stage-")] == [
+        "cs231n:stage-runtime", "cs231n:stage-numpy", "cs231n:stage-demos"]
+
+
+def test_a_worker_error_before_the_host_listens_reaches_the_widget_with_a_retry(page, site_url):
+    page.allow_console_errors = ["Failed to load resource", "404", "worker"]
+    page.add_init_script(SLOW_HOST % 1000)
+    page.route("**/assets/cs231n/worker.js", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(site_url + LECTURE_5 + "#demo-conv-layer")
+    # Had the kept error been lost, the first load would never settle and the widget would wait.
+    page.wait_for_function(f"document.querySelector('{LAYER}').dataset.state === 'error'", timeout=30_000)
+    assert "불러오지 못했습니다" in page.inner_text(f"{LAYER} .cs231n-status")
+
+    page.unroute("**/assets/cs231n/worker.js")
+    page.click(f"{LAYER} [data-retry]")
+    wait_updated(page, LAYER)
+    assert page.get_attribute(LAYER, "data-state") == "ready"
+
+
+@pytest.mark.parametrize("page", [{"width": 1280, "height": 600}], indirect=True)
+def test_a_demo_page_opened_at_its_top_starts_nothing_until_the_demo_comes_near(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    page.wait_for_load_state("networkidle")
+    top = page.evaluate(f"document.querySelector('{LAYER}').getBoundingClientRect().top")
+    assert top > 600 + 200, "the demo moved up: this test needs a page whose demo is further down"
+    assert page.evaluate(START_AND_DCL_JS)[0] is None
+    assert not [u for u in runtime_requests(page) if "/pyodide/" in u or "worker.js" in u]
+    assert page.get_attribute(LAYER, "data-state") == "idle"
+
+    page.locator(LAYER).scroll_into_view_if_needed()
+    wait_updated(page, LAYER)
+    started, parsed = page.evaluate(START_AND_DCL_JS)
+    assert started > parsed
+
+
 def test_a_page_without_demos_requests_no_runtime_file(page, site_url):
     page.goto(site_url + NO_DEMO_PAGE)
     page.wait_for_load_state("networkidle")

@@ -1,11 +1,21 @@
 // Loaded on every page (a few hundred bytes of work): it downloads nothing until a page actually has a
 // demo (`.cs231n-demo`) or a runnable cell (`.cs231n-cell`), or code calls window.cs231n.ready()/call().
 // Then it loads host.js once; the host (and its Pyodide worker) lives across Material's instant navigation.
+//
+// The page template (overrides/main.html) runs this script before Material's bundle, when the page's
+// content is parsed but nothing is drawn yet. If the reader came for a demo (the address names a demo
+// box, or one is already on screen), the Pyodide worker starts here, some 150 ms before the page's
+// other scripts have run; the host adopts it when it loads (takeWorker).
 
 (() => {
   "use strict";
   const siteRoot = new URL("../../", document.currentScript.src); // boot.js is <root>/assets/cs231n/boot.js
+  const config = window.CS231N_RUNTIME;                            // config.js, written by hooks/runtime.py
+  // How close below the visible area a demo counts as "in view": the host's IntersectionObserver
+  // uses the same margin, so both start the runtime under the same condition.
+  const NEAR_VIEW_PX = 200;
   let hostLoading = null;
+  let earlyWorker = null;
 
   function loadScript(url) {
     return new Promise((resolve, reject) => {
@@ -22,12 +32,49 @@
     return hostLoading;
   }
 
+  // Start a Pyodide worker and send it the runtime's configuration. What it says before the host
+  // listens (progress, or an error) is kept in `early` and handed over with it.
+  function spawnWorker() {
+    performance.mark("cs231n:runtime-start");
+    const worker = new Worker(new URL("assets/cs231n/worker.js", siteRoot));
+    const early = [];
+    worker.onmessage = (event) => early.push(event);
+    worker.onerror = (event) => { event.preventDefault(); early.push(event); };
+    worker.postMessage({ type: "init", config: {
+      indexURL: new URL(config.indexURL, siteRoot).href,
+      lockURL: new URL(config.lockURL, siteRoot).href,
+      siteWheels: config.siteWheels,
+    } });
+    return { worker, early };
+  }
+
+  // The worker started at page load if there is one (once), otherwise a new one.
+  function takeWorker() {
+    const taken = earlyWorker ?? spawnWorker();
+    earlyWorker = null;
+    return taken;
+  }
+
   // The public API exists on every page; the first use pulls in the host.
   window.cs231n = {
     siteRoot: siteRoot.href,
     ready: () => host().then((api) => api.ready()),
     call: (name, kwargs) => host().then((api) => api.call(name, kwargs)),
+    takeWorker,
   };
+
+  // Did the reader come for a demo? The address names a demo box (#demo-<id>, as the gallery links),
+  // or a demo is on screen or within NEAR_VIEW_PX below it.
+  function demoWanted() {
+    const demos = document.querySelectorAll(".cs231n-demo");
+    if (!demos.length) return false;
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (target && (target.matches(".cs231n-demo-box") || target.closest(".cs231n-demo-box"))) return true;
+    return [...demos].some((demo) => {
+      const box = demo.getBoundingClientRect();
+      return box.top < innerHeight + NEAR_VIEW_PX && box.bottom > -NEAR_VIEW_PX;
+    });
+  }
 
   function scan() {
     if (document.querySelector(".cs231n-demo, .cs231n-cell")) {
@@ -35,12 +82,17 @@
     }
   }
 
-  // Material emits document$ on the first load and after every instant navigation.
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(scan);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", scan);
-  } else {
-    scan();
+  if (document.readyState === "loading" && config && demoWanted()) {
+    earlyWorker = spawnWorker();
+    host().then((api) => api.ready()).catch((error) => console.warn(error));
   }
+
+  // Material emits document$ on the first load and after every instant navigation. Its bundle runs
+  // after this script, so document$ exists from DOMContentLoaded on.
+  function follow() {
+    if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(scan);
+    else scan();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", follow, { once: true });
+  else follow();
 })();

@@ -37,24 +37,25 @@
       this.error = null;
       this.progress = { step: 0, total: 3, label: "Python 런타임 준비 중" };
       this.stats.starts += 1;
-      performance.mark("cs231n:runtime-start");
       this.notify();
-      const worker = new Worker(assetURL("assets/cs231n/worker.js"));
+      // boot.js spawns the worker (perhaps already at page load) and sends it the configuration.
+      const { worker, early } = window.cs231n.takeWorker();
       this.worker = worker;
-      this.readyPromise = new Promise((resolve, reject) => {
-        this.rejectLoad = reject;
-        worker.onmessage = (event) => this.onMessage(event.data, resolve, reject);
-        worker.onerror = (event) => {
-          event.preventDefault();
-          this.fail(`워커 오류: ${event.message || "알 수 없음"}`, reject);
-        };
-      });
-      worker.postMessage({ type: "init", config: {
-        indexURL: new URL(config.indexURL, siteRoot).href,
-        lockURL: assetURL(config.lockURL),
-        siteWheels: config.siteWheels,
-      } });
-      return this.readyPromise;
+      let resolve, reject;
+      const loading = new Promise((res, rej) => { resolve = res; reject = rej; });
+      this.readyPromise = loading;
+      this.rejectLoad = reject;
+      const onError = (event) => {
+        event.preventDefault();
+        this.fail(`워커 오류: ${event.message || "알 수 없음"}`, reject);
+      };
+      worker.onmessage = (event) => this.onMessage(event.data, resolve, reject);
+      worker.onerror = onError;
+      for (const event of early) {
+        if (event.type === "error") onError(event);
+        else this.onMessage(event.data, resolve, reject);
+      }
+      return loading;   // this.readyPromise is null again if a kept error failed the load already
     },
 
     onMessage(message, resolve, reject) {
