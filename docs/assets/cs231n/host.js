@@ -114,6 +114,19 @@
       return this.ready();
     },
 
+    // Resolves once the worker is past compiling Pyodide's WebAssembly (the "numpy" stage on), or
+    // is ready, or has failed. That compile runs on every core; the Python that follows, on one.
+    pastCompile() {
+      return new Promise((resolve) => {
+        const check = (rt) => {
+          const past = rt.state !== "loading" || (rt.progress?.step ?? 0) >= 2;
+          if (past) { rt.listeners.delete(check); resolve(); }
+          return past;
+        };
+        if (!check(this)) this.listeners.add(check);
+      });
+    },
+
     async call(name, kwargs = {}) {
       await this.ready();
       return new Promise((resolve, reject) => {
@@ -545,10 +558,17 @@
       runtime.listeners.add(listener);
       this.showProgress(runtime);
       try {
-        if (runtime.state !== "ready") warmUpPlotly();   // while Python loads
+        // Plotly's start-up (about 250 ms of script here) waits until Pyodide is compiled: before,
+        // it would take CPU from that compile; after it, the worker runs Python on one core and
+        // the page has the other. The warm-up draws happen only while Python still loads.
+        const loading = runtime.state !== "ready";
+        const figures = runtime.pastCompile().then(() => {
+          if (loading) warmUpPlotly();
+          return plotly();
+        });
         const [spec] = await Promise.all([
           runtime.call("demos.widget.describe", { widget_id: this.id }),
-          plotly(),
+          figures,
         ]);
         this.spec = spec;
         this.buildControls(spec);
