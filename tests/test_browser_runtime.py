@@ -189,6 +189,15 @@ def test_a_link_to_a_demo_starts_the_runtime_before_the_page_has_loaded_and_the_
         "cs231n:stage-runtime", "cs231n:stage-numpy", "cs231n:stage-demos"]
 
 
+def test_plotly_is_requested_only_once_pyodide_is_compiled(page, site_url):
+    page.goto(site_url + LECTURE_5 + "#demo-conv-layer")
+    wait_updated(page, LAYER)
+    plotly_requested, compiled = page.evaluate("""() => [
+        performance.getEntriesByType('resource').find((r) => r.name.includes('/assets/vendor/plotly')).startTime,
+        performance.getEntriesByName('cs231n:stage-numpy')[0].startTime]""")
+    assert plotly_requested >= compiled
+
+
 def test_a_worker_error_before_the_host_listens_reaches_the_widget_with_a_retry(page, site_url):
     page.allow_console_errors = ["Failed to load resource", "404", "worker"]
     page.add_init_script(SLOW_HOST % 1000)
