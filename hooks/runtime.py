@@ -43,8 +43,11 @@ def on_config(config):
                   lock=demos_wheel.site_lock(official_lock, wheel))
     log.info("Pyodide %s: %s", pyodide_files.VERSION,
              f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.CDN_URL}")
-    # overrides/main.html puts these two before Material's bundle (see boot.js for why).
-    config.extra["cs231n_boot_scripts"] = ["assets/cs231n/config.js", "assets/cs231n/boot.js"]
+    # First among the extra scripts: they run right after Material's bundle (see boot.js for why).
+    for position, script in enumerate(("assets/cs231n/config.js", "assets/cs231n/boot.js")):
+        if script in config.extra_javascript:
+            config.extra_javascript.remove(script)
+        config.extra_javascript.insert(position, script)
     if "assets/cs231n/host.css" not in config.extra_css:
         config.extra_css.append("assets/cs231n/host.css")
     return config

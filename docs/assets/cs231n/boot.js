@@ -2,10 +2,12 @@
 // demo (`.cs231n-demo`) or a runnable cell (`.cs231n-cell`), or code calls window.cs231n.ready()/call().
 // Then it loads host.js once; the host (and its Pyodide worker) lives across Material's instant navigation.
 //
-// The page template (overrides/main.html) runs this script before Material's bundle, when the page's
-// content is parsed but nothing is drawn yet. If the reader came for a demo (the address names a demo
-// box, or one is already on screen), the Pyodide worker starts here, some 150 ms before the page's
-// other scripts have run; the host adopts it when it loads (takeWorker).
+// It is the first script after Material's bundle (hooks/runtime.py), so the page's content is parsed
+// and laid out. If the reader came for a demo (the address names a demo box, or one is on screen),
+// the Pyodide worker starts here, about 150 ms before the host would start it (after
+// DOMContentLoaded, host.js and its IntersectionObserver); the host adopts it (takeWorker). Not any
+// earlier: started before Material's bundle, the worker slowed that bundle's one long task (to
+// 130 ms) and won nothing overall, as the two compete for the same cores.
 
 (() => {
   "use strict";
@@ -87,8 +89,7 @@
     host().then((api) => api.ready()).catch((error) => console.warn(error));
   }
 
-  // Material emits document$ on the first load and after every instant navigation. Its bundle runs
-  // after this script, so document$ exists from DOMContentLoaded on.
+  // Material emits document$ on the first load (at DOMContentLoaded) and after every instant navigation.
   function follow() {
     if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(scan);
     else scan();
