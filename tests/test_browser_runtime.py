@@ -229,6 +229,13 @@ def test_a_demo_page_opened_at_its_top_starts_nothing_until_the_demo_comes_near(
     assert started > parsed
 
 
+def test_a_malformed_address_fragment_does_not_stop_the_widgets(page, site_url):
+    page.goto(site_url + LECTURE_5 + "#%E0%A4%A")
+    page.locator(LAYER).scroll_into_view_if_needed()
+    wait_updated(page, LAYER)
+    assert page.get_attribute(LAYER, "data-state") == "ready"
+
+
 def test_a_page_without_demos_requests_no_runtime_file(page, site_url):
     page.goto(site_url + NO_DEMO_PAGE)
     page.wait_for_load_state("networkidle")

@@ -65,13 +65,21 @@
     takeWorker,
   };
 
+  // The element the address's #fragment names, if any (a malformed %-escape names none).
+  function fragmentTarget() {
+    try {
+      return location.hash ? document.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
   // Did the reader come for a demo? The address names a demo box (#demo-<id>, as the gallery links),
   // or a demo is on screen or within NEAR_VIEW_PX below it.
   function demoWanted() {
     const demos = document.querySelectorAll(".cs231n-demo");
     if (!demos.length) return false;
-    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
-    if (target && (target.matches(".cs231n-demo-box") || target.closest(".cs231n-demo-box"))) return true;
+    if (fragmentTarget()?.closest(".cs231n-demo-box")) return true;
     return [...demos].some((demo) => {
       const box = demo.getBoundingClientRect();
       return box.top < innerHeight + NEAR_VIEW_PX && box.bottom > -NEAR_VIEW_PX;
