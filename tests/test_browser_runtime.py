@@ -189,8 +189,13 @@ def test_a_link_to_a_demo_starts_the_runtime_before_the_page_has_loaded_and_the_
         "cs231n:stage-runtime", "cs231n:stage-numpy", "cs231n:stage-demos"]
 
 
-def test_plotly_is_requested_only_once_pyodide_is_compiled(page, site_url):
-    page.goto(site_url + LECTURE_5 + "#demo-conv-layer")
+@pytest.mark.parametrize("arrival", ["link to the demo", "scrolled to it"])
+def test_plotly_is_requested_only_once_pyodide_is_compiled(page, site_url, arrival):
+    if arrival == "link to the demo":
+        page.goto(site_url + LECTURE_5 + "#demo-conv-layer")
+    else:
+        page.goto(site_url + LECTURE_5)
+        page.locator(LAYER).scroll_into_view_if_needed()
     wait_updated(page, LAYER)
     plotly_requested, compiled = page.evaluate("""() => [
         performance.getEntriesByType('resource').find((r) => r.name.includes('/assets/vendor/plotly')).startTime,

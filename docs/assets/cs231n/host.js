@@ -562,14 +562,12 @@
         // it would take CPU from that compile; after it, the worker runs Python on one core and
         // the page has the other. The warm-up draws happen only while Python still loads.
         const loading = runtime.state !== "ready";
+        const described = runtime.call("demos.widget.describe", { widget_id: this.id });  // starts it
         const figures = runtime.pastCompile().then(() => {
           if (loading) warmUpPlotly();
           return plotly();
         });
-        const [spec] = await Promise.all([
-          runtime.call("demos.widget.describe", { widget_id: this.id }),
-          figures,
-        ]);
+        const [spec] = await Promise.all([described, figures]);
         this.spec = spec;
         this.buildControls(spec);
         this.status.replaceChildren();
