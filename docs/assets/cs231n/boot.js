@@ -94,7 +94,7 @@
 
   if (document.readyState === "loading" && config && demoWanted()) {
     earlyWorker = spawnWorker();
-    host().then((api) => api.ready()).catch((error) => console.warn(error));
+    window.cs231n.ready().catch((error) => console.warn(error));   // loads the host, which adopts it
   }
 
   // Material emits document$ on the first load (at DOMContentLoaded) and after every instant navigation.
