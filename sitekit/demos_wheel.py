@@ -27,7 +27,6 @@ import importlib.util
 import json
 import os
 import py_compile
-import sys
 import tempfile
 from pathlib import Path
 
@@ -35,12 +34,12 @@ from pyodide_lock import PyodideLockSpec
 from pyodide_lock.utils import add_wheels_to_spec
 from wheel.wheelfile import WheelFile
 
+from sitekit.pyodide_bytecode import matches_pyodide
+
 ROOT = Path(__file__).resolve().parents[1]
 DEMOS_DIR = ROOT / "demos"
 BASE_VERSION = "1.0"
 INDEX_NAME = "widget_index.json"
-# Pyodide 0.27.7 runs CPython 3.12 (its pyodide-lock.json: info.python); bytecode is per minor version.
-PYODIDE_CACHE_TAG = "cpython-312"
 
 
 def source_files(package_dir: Path = DEMOS_DIR) -> list[Path]:
@@ -49,14 +48,9 @@ def source_files(package_dir: Path = DEMOS_DIR) -> list[Path]:
                   if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".md", ".json"))
 
 
-def ships_bytecode() -> bool:
-    """Whether this Python's bytecode is Pyodide's (same minor version)."""
-    return sys.implementation.cache_tag == PYODIDE_CACHE_TAG
-
-
 def source_hash(package_dir: Path = DEMOS_DIR) -> str:
     """Names the wheel: its sources, and whether it carries bytecode (a different wheel)."""
-    h = hashlib.sha256(b"pyc\0" if ships_bytecode() else b"source\0")
+    h = hashlib.sha256(b"pyc\0" if matches_pyodide() else b"source\0")
     for path in source_files(package_dir):
         h.update(path.relative_to(package_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:12]
@@ -123,7 +117,7 @@ def build_wheel(out_dir: Path, package_dir: Path = DEMOS_DIR) -> Path:
         for source in source_files(package_dir):
             arcname = f"demos/{source.relative_to(package_dir).as_posix()}"
             wheel.write(str(source), arcname)
-            if source.suffix == ".py" and ships_bytecode():
+            if source.suffix == ".py" and matches_pyodide():
                 wheel.writestr(importlib.util.cache_from_source(arcname), compiled(source))
         index = widget_index(package_dir)
         if index is not None:

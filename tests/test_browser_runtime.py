@@ -151,6 +151,21 @@ def test_runtime_loads_once_across_instant_navigation_and_widgets_mount_without_
     assert page.evaluate("window.cs231n.runtime.stats.starts") == 1
 
 
+def test_the_worker_imports_the_standard_library_and_numpy_from_bytecode(page, site_url):
+    page.goto(site_url + LECTURE_5)
+    probe = ("import json, numpy\n"
+             "print(json.__file__, numpy.__file__, numpy.__version__, int(numpy.arange(5).sum()))")
+    result = page.evaluate(
+        "(code) => window.cs231n.call('demos.cells.run', {code, namespace: 'bytecode-test'})", probe)
+    assert result["error"] is None, result
+    json_file, numpy_file, version, total = result["stdout"].split()
+    assert json_file.endswith("/json/__init__.pyc") and numpy_file.endswith("/numpy/__init__.pyc")
+    assert (version, total) == ("2.0.2", "10")
+    served = [u.split("/pyodide/", 1)[1] for u in page.requests if "/pyodide/" in u]
+    assert {"pyc/python_stdlib.zip", "pyc/numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"} <= set(served)
+    assert not [name for name in served if name == "python_stdlib.zip" or name.startswith("numpy-")]
+
+
 # When the page starts the runtime (its first mark), and when its HTML was parsed.
 START_AND_DCL_JS = """() => [performance.getEntriesByName('cs231n:runtime-start')[0]?.startTime ?? null,
                             performance.getEntriesByType('navigation')[0].domContentLoadedEventStart]"""
@@ -250,7 +265,7 @@ def test_a_page_without_demos_requests_no_runtime_file(page, site_url):
 
 @pytest.mark.parametrize("broken, fault", [
     ("**/pyodide/pyodide.asm.wasm", "missing"),
-    ("**/pyodide/numpy-2.0.2-*.whl", "tampered"),
+    ("**/numpy-2.0.2-*.whl", "tampered"),
 ])
 def test_load_failure_says_so_in_korean_offers_retry_and_keeps_the_page(page, site_url, broken, fault):
     page.allow_console_errors = ["Failed to load resource", "integrity", "SRI", "sha256", "numpy",

@@ -1,5 +1,6 @@
 """The runtime files in the built site: self-hosted and verified, or the official CDN."""
 
+import importlib.util
 import json
 import os
 import shutil
@@ -10,7 +11,7 @@ import zipfile
 import pytest
 
 from conftest import PYODIDE_DIR, ROOT, mkdocs_build
-from sitekit import demos_wheel, plotly_bundle, pyodide_files
+from sitekit import demos_wheel, plotly_bundle, pyodide_bytecode, pyodide_files
 
 
 def runtime_config(site_dir) -> dict:
@@ -32,8 +33,12 @@ def test_site_lock_adds_demos_wheel_with_its_real_hash_and_numpy_dependency(site
     lock = json.loads((site_dir / "pyodide" / "pyodide-lock.json").read_text())
     official = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text())
     assert lock["info"] == official["info"]
-    assert lock["packages"]["numpy"] == {**official["packages"]["numpy"], **lock["packages"]["numpy"]}
-    assert lock["packages"]["numpy"]["sha256"] == official["packages"]["numpy"]["sha256"]
+    # NumPy: the official entry, but loading the bytecode copy (checked below) with that copy's hash.
+    numpy, official_numpy = lock["packages"]["numpy"], official["packages"]["numpy"]
+    assert {k: v for k, v in numpy.items() if k not in ("file_name", "sha256")} == \
+           {k: v for k, v in official_numpy.items() if k not in ("file_name", "sha256")}
+    assert numpy["file_name"] == "pyc/" + official_numpy["file_name"]
+    assert pyodide_files.sha256_of(site_dir / "pyodide" / numpy["file_name"]) == numpy["sha256"]
     demos = lock["packages"]["demos"]
     assert demos["depends"] == ["numpy"] and demos["imports"] == ["demos"]
     wheel = site_dir / "pyodide" / demos["file_name"]
@@ -43,7 +48,7 @@ def test_site_lock_adds_demos_wheel_with_its_real_hash_and_numpy_dependency(site
     # No stray local caches: the only bytecode is the wheel's own, one per module.
     modules = sorted(n for n in names if n.endswith(".py"))
     assert sorted(n for n in names if "__pycache__" in n) == sorted(
-        f"demos/__pycache__/{n[len('demos/'):-len('.py')]}.{demos_wheel.PYODIDE_CACHE_TAG}.pyc" for n in modules)
+        f"demos/__pycache__/{n[len('demos/'):-len('.py')]}.{pyodide_bytecode.PYODIDE_CACHE_TAG}.pyc" for n in modules)
 
 
 def test_wheel_name_changes_with_the_sources(tmp_path):
@@ -107,7 +112,7 @@ print(demos.conv.__cached__)
 
 def test_the_wheel_carries_bytecode_that_python_uses_until_the_source_changes(tmp_path):
     assert pyodide_files.official_lock(PYODIDE_DIR)["info"]["python"].startswith("3.12.")
-    assert sys.implementation.cache_tag == demos_wheel.PYODIDE_CACHE_TAG  # .python-version: 3.12
+    assert sys.implementation.cache_tag == pyodide_bytecode.PYODIDE_CACHE_TAG  # .python-version: 3.12
     wheel = demos_wheel.build_wheel(tmp_path / "wheel")
     packages = tmp_path / "site-packages"
     zipfile.ZipFile(wheel).extractall(packages)
@@ -115,12 +120,67 @@ def test_the_wheel_carries_bytecode_that_python_uses_until_the_source_changes(tm
                                  cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(packages)})
     result = run()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith(f"conv.{demos_wheel.PYODIDE_CACHE_TAG}.pyc")
+    assert result.stdout.strip().endswith(f"conv.{pyodide_bytecode.PYODIDE_CACHE_TAG}.pyc")
     # The bytecode is checked against its source's hash: an edited module is compiled again.
     conv = packages / "demos" / "conv.py"
     conv.write_text(conv.read_text() + "\n# edited\n")
     result = run()
     assert result.returncode != 0 and "compiled from source" in result.stderr and "conv.py" in result.stderr
+
+
+def members(archive) -> dict[str, bytes]:
+    with zipfile.ZipFile(archive) as opened:
+        return {name: opened.read(name) for name in opened.namelist()}
+
+
+@pytest.mark.parametrize("name", ["python_stdlib.zip", "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"])
+def test_the_site_serves_a_bytecode_copy_of_the_stdlib_and_numpy(site_dir, name):
+    assert runtime_config(site_dir)["stdLibURL"] == "pyodide/pyc/python_stdlib.zip"
+    original, copy = members(PYODIDE_DIR / name), members(site_dir / "pyodide" / "pyc" / name)
+    assert len([n for n in original if n.endswith(".py")]) > 100
+    assert not [n for n in original if n.endswith(".pyc")]
+    # Every module is there as bytecode only, for Python 3.12 (Pyodide's); every other file is unchanged.
+    assert sorted(copy) == sorted(n + "c" if n.endswith(".py") else n for n in original)
+    for member, data in copy.items():
+        if member.endswith(".pyc"):
+            assert data[:4] == importlib.util.MAGIC_NUMBER, member
+        else:
+            assert data == original[member], member
+
+
+def test_python_imports_the_stdlib_copy_from_its_bytecode(site_dir):
+    assert sys.implementation.cache_tag == pyodide_bytecode.PYODIDE_CACHE_TAG
+    probe = ("import sys; sys.path.insert(0, sys.argv[1]); import colorsys, json; "
+             "print(colorsys.__file__, json.__file__); print(colorsys.rgb_to_hsv(1, 0, 0), json.dumps([1]))")
+    copy = site_dir / "pyodide" / "pyc" / "python_stdlib.zip"
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", probe, str(copy)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    files, values = result.stdout.splitlines()
+    assert files.split() == [f"{copy}/colorsys.pyc", f"{copy}/json/__init__.pyc"]
+    assert values == "(0.0, 1.0, 1) [1]"
+
+
+def test_a_bytecode_copy_is_made_once_per_source_archive(tmp_path):
+    archive, cache = tmp_path / "lib.zip", tmp_path / "cache"
+    with zipfile.ZipFile(archive, "w") as opened:
+        opened.writestr("m.py", "X = 1\n")
+        opened.writestr("data.txt", "kept as it is")
+    first = pyodide_bytecode.compiled_copy(archive, cache)
+    made = first.stat().st_mtime_ns
+    assert pyodide_bytecode.compiled_copy(archive, cache) == first and first.stat().st_mtime_ns == made
+    assert members(first)["data.txt"] == b"kept as it is" and sorted(members(first)) == ["data.txt", "m.pyc"]
+    with zipfile.ZipFile(archive, "w") as opened:
+        opened.writestr("m.py", "X = 2\n")
+    second = pyodide_bytecode.compiled_copy(archive, cache)
+    assert second != first and second.name == "lib.zip"
+    probe = "import sys; sys.path.insert(0, sys.argv[1]); import m; print(m.X, m.__file__.endswith('.pyc'))"
+    result = subprocess.run([sys.executable, "-I", "-c", probe, str(second)], capture_output=True, text=True)
+    assert result.stdout.split() == ["2", "True"], result.stderr
+
+
+def test_without_copies_the_site_lock_is_left_as_it_is():
+    lock = (PYODIDE_DIR / "pyodide-lock.json").read_text()
+    assert json.loads(pyodide_bytecode.point_lock_at_copies(lock, {})) == json.loads(lock)
 
 
 def test_plotly_and_katex_are_self_hosted(site_dir):
@@ -140,6 +200,7 @@ def test_without_a_local_copy_the_site_uses_the_pinned_cdn(tmp_path, monkeypatch
     config = runtime_config(tmp_path / "site")
     assert config["selfHosted"] is False
     assert config["indexURL"] == "https://cdn.jsdelivr.net/pyodide/v0.27.7/full/"
+    assert config["stdLibURL"] is None   # the CDN's own python_stdlib.zip
     assert not (tmp_path / "site" / "pyodide" / "pyodide.asm.wasm").exists()
     lock = json.loads((tmp_path / "site" / "pyodide" / "pyodide-lock.json").read_text())
     assert "demos" in lock["packages"] and "numpy" in lock["packages"]

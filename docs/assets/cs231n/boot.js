@@ -44,6 +44,7 @@
     worker.onerror = (event) => { event.preventDefault(); early.push(event); };
     worker.postMessage({ type: "init", config: {
       indexURL: new URL(config.indexURL, siteRoot).href,
+      stdLibURL: config.stdLibURL && new URL(config.stdLibURL, siteRoot).href,
       lockURL: new URL(config.lockURL, siteRoot).href,
       siteWheels: config.siteWheels,
     } });

@@ -1,6 +1,6 @@
 // The Pyodide worker: one per tab, started by host.js. All Python runs here, never on the main thread.
 //
-// Messages in:  {type: "init", config}            config: {indexURL, lockURL, siteWheels: [names]}
+// Messages in:  {type: "init", config}            config: {indexURL, stdLibURL, lockURL, siteWheels: [names]}
 //               {type: "call", id, name, kwargs}    kwargs: a JSON string
 // Messages out: {type: "progress", stage, step, total, label}
 //               {type: "ready", seconds} | {type: "init-error", message, detail}
@@ -50,7 +50,10 @@ async function init(config) {
   const lockFile = absoluteLock(config);   // fetched while importScripts below blocks the worker
   importScripts(new URL("pyodide.js", config.indexURL).href);
   pyodide = await Promise.race([
-    loadPyodide({ indexURL: config.indexURL, lockFileURL: await lockFile, stdout: () => {}, stderr: () => {} }),
+    // stdLibURL: the standard library compiled to bytecode when self-hosted (hooks/runtime.py); when
+    // null, Pyodide's own python_stdlib.zip.
+    loadPyodide({ indexURL: config.indexURL, stdLibURL: config.stdLibURL, lockFileURL: await lockFile,
+                  stdout: () => {}, stderr: () => {} }),
     wasmFailure(),
   ]);
 
