@@ -263,13 +263,14 @@ def test_a_page_without_demos_requests_no_runtime_file(page, site_url):
     assert runtime_requests(page) == []
 
 
-@pytest.mark.parametrize("broken, fault", [
-    ("**/pyodide/pyodide.asm.wasm", "missing"),
-    ("**/numpy-2.0.2-*.whl", "tampered"),
+@pytest.mark.parametrize("broken, fault, named", [
+    ("**/pyodide/pyodide.asm.wasm", "missing", "pyodide.asm.wasm"),
+    ("**/numpy-2.0.2-*.whl", "tampered", "numpy"),
+    ("**/python_stdlib.zip", "missing", "Python 표준 라이브러리(python_stdlib.zip)"),
 ])
-def test_load_failure_says_so_in_korean_offers_retry_and_keeps_the_page(page, site_url, broken, fault):
+def test_load_failure_says_so_in_korean_offers_retry_and_keeps_the_page(page, site_url, broken, fault, named):
     page.allow_console_errors = ["Failed to load resource", "integrity", "SRI", "sha256", "numpy",
-                                 "404", "Pyodide", "wasm", "pyodide"]
+                                 "404", "Pyodide", "wasm", "pyodide", "standard library"]
 
     def fail(route):
         if fault == "missing":
@@ -284,7 +285,7 @@ def test_load_failure_says_so_in_korean_offers_retry_and_keeps_the_page(page, si
     page.locator(LAYER).scroll_into_view_if_needed()
     page.wait_for_function(f"document.querySelector('{LAYER}').dataset.state === 'error'", timeout=90_000)
     status = page.inner_text(f"{LAYER} .cs231n-status")
-    assert "불러오지 못했습니다" in status and "다시 시도" in status
+    assert "불러오지 못했습니다" in status and "다시 시도" in status and named in status
     assert page.inner_text("article h1") == article_before
 
     page.unroute(broken)

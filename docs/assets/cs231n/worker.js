@@ -30,17 +30,27 @@ async function absoluteLock(config) {
   return URL.createObjectURL(blob);
 }
 
-// Pyodide 0.27.7 only logs "wasm instantiation failed!" (console.warn) when pyodide.asm.wasm cannot be
-// fetched or compiled, and its loadPyodide() promise then never settles. Turn that log line into an error.
-function wasmFailure() {
+// Pyodide 0.27.7 reports two load failures only in the console: "wasm instantiation failed!"
+// (console.warn) when pyodide.asm.wasm cannot be fetched or compiled, after which loadPyodide() never
+// settles; and "Error occurred while installing the standard library:" (console.error) when
+// python_stdlib.zip cannot be fetched, after which Python exits with a bare "exit(1)". Turn those log
+// lines into errors that say which file is at fault.
+const LOAD_FAILURES = [
+  { level: "warn", says: "wasm instantiation failed", error: "pyodide.asm.wasm 파일을 받거나 컴파일하지 못했습니다" },
+  { level: "error", says: "installing the standard library",
+    error: "Python 표준 라이브러리(python_stdlib.zip)를 받지 못했습니다" },
+];
+
+function loadFailure() {
   return new Promise((_, reject) => {
-    const warn = console.warn.bind(console);
-    console.warn = (...args) => {
-      warn(...args);
-      if (String(args[0]).includes("wasm instantiation failed")) {
-        reject(new Error("pyodide.asm.wasm 파일을 받거나 컴파일하지 못했습니다"));
-      }
-    };
+    for (const level of new Set(LOAD_FAILURES.map((failure) => failure.level))) {
+      const log = console[level].bind(console);
+      console[level] = (...args) => {
+        log(...args);
+        const failure = LOAD_FAILURES.find((f) => f.level === level && String(args[0]).includes(f.says));
+        if (failure) reject(new Error(failure.error));
+      };
+    }
   });
 }
 
@@ -54,7 +64,7 @@ async function init(config) {
     // null, Pyodide's own python_stdlib.zip.
     loadPyodide({ indexURL: config.indexURL, stdLibURL: config.stdLibURL, lockFileURL: await lockFile,
                   stdout: () => {}, stderr: () => {} }),
-    wasmFailure(),
+    loadFailure(),
   ]);
 
   progress(2, "numpy", "NumPy와 데모 코드 내려받는 중");
