@@ -4,7 +4,9 @@
 
 Prints tables; never passes or fails. Measured:
   * raw Pyodide + NumPy load on a bare page (pyodide.js, loadPyodide, loadPackage("numpy"),
-    import numpy; no site code), from navigation like the demo pages, and from loadPyodide on;
+    import numpy; no site code), from navigation like the demo pages, and from loadPyodide on: the
+    reference, with Pyodide's own files; and the same bare page with the bytecode-compiled standard
+    library and NumPy that the site serves (sitekit/pyodide_bytecode.py), to tell that gain apart;
   * navigation -> first demo result on the Lecture 5 page, cold cache (new browser context), as a
     reader following a link to the demo (#demo-conv-layer, as the gallery links) gets it, and as one
     who opens the page at its top and scrolls to the demo at once (at DOMContentLoaded);
@@ -33,12 +35,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import CHROMIUM, CHROMIUM_ARGS, build_and_serve  # noqa: E402
 
+# The bare page; LOADER_OPTIONS is replaced by more loadPyodide options (bare_page).
 BARE_PAGE = """<!doctype html><meta charset="utf-8"><title>bare</title>
 <script src="pyodide/pyodide.js"></script>
 <script>
 window.benchResult = (async () => {
   const t0 = performance.now();
-  const py = await loadPyodide({ indexURL: new URL("pyodide/", location.href).href });
+  const here = (path) => new URL(path, location.href).href;
+  const py = await loadPyodide({ indexURL: here("pyodide/")LOADER_OPTIONS });
   const t1 = performance.now();
   await py.loadPackage("numpy");
   py.runPython("import numpy");
@@ -46,6 +50,12 @@ window.benchResult = (async () => {
   return { pyodide: t1 - t0, numpy: t2 - t1, fromLoadPyodide: t2 - t0, total: t2 };
 })();
 </script>"""
+# The site's own lock (NumPy's entry names the bytecode copy) and standard library copy.
+BYTECODE_OPTIONS = ', stdLibURL: here("pyodide/pyc/python_stdlib.zip"), lockFileURL: here("pyodide/pyodide-lock.json")'
+
+
+def bare_page(loader_options: str = "") -> str:
+    return BARE_PAGE.replace("LOADER_OPTIONS", loader_options)
 
 # Recorded in every page before its scripts run: long tasks and the time of each widget update.
 INIT_SCRIPT = """
@@ -157,7 +167,9 @@ def main(argv: list[str]) -> None:
 
     site_dir = Path(tempfile.mkdtemp(prefix="cs231n-bench-"))
     server, url = build_and_serve(site_dir)
-    (site_dir / "bench-bare.html").write_text(BARE_PAGE)
+    (site_dir / "bench-bare.html").write_text(bare_page())
+    with_bytecode = (site_dir / "pyodide" / "pyc" / "python_stdlib.zip").is_file()
+    (site_dir / "bench-bare-bytecode.html").write_text(bare_page(BYTECODE_OPTIONS))
     pages = demo_pages(site_dir)
     first_widget = "conv-layer" if "conv-layer" in pages else next(iter(pages))
     first_page = pages[first_widget]
@@ -166,13 +178,16 @@ def main(argv: list[str]) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
-        raw, linked, from_start, at_top, second, longest, longest_page = [], [], [], [], [], [], []
+        raw, raw_bytecode, linked, from_start, at_top, second, longest, longest_page = ([] for _ in range(8))
         for _ in range(args.runs):
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.goto(url + "/bench-bare.html")
-            raw.append(page.evaluate("window.benchResult"))
-            context.close()
+            for bare, results in (("bench-bare", raw), ("bench-bare-bytecode", raw_bytecode)):
+                if results is raw_bytecode and not with_bytecode:
+                    continue
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(f"{url}/{bare}.html")
+                results.append(page.evaluate("window.benchResult"))
+                context.close()
 
             # A reader following a link to the demo: the address names its box.
             context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -210,22 +225,30 @@ def main(argv: list[str]) -> None:
             context.close()
 
         raw_total = statistics.median(r["total"] for r in raw)
+        bytecode_total = statistics.median(r["total"] for r in raw_bytecode) if raw_bytecode else None
         spread = lambda values: [round(f(values)) for f in (statistics.median, min, max)]
-        versus = lambda values: f"{statistics.median(values) / raw_total:.2f}x"
+        versus = lambda values, total=raw_total: f"{statistics.median(values) / total:.2f}x" if total else ""
+        # The target compares with Pyodide's own files; the last column, with the site's bytecode copies.
+        both = lambda values: [versus(values), versus(values, bytecode_total)]
         table("Loading (median of runs, ms since navigation unless said)",
-              ["measure", "median", "min", "max", "vs raw load"], [
-            ["raw Pyodide + NumPy, bare page: navigation -> numpy imported", *spread([r["total"] for r in raw]), "1.00x"],
-            ["  of which loadPyodide -> numpy imported", *spread([r["fromLoadPyodide"] for r in raw]), ""],
-            ["    loadPyodide", *spread([r["pyodide"] for r in raw]), ""],
-            ["    loadPackage(numpy) + import numpy", *spread([r["numpy"] for r in raw]), ""],
-            [f"first demo result, link to #demo-{first_widget} (cold)", *spread(linked), versus(linked)],
-            ["  of which: runtime start -> first result", *spread(from_start), versus(from_start)],
+              ["measure", "median", "min", "max", "vs raw load", "vs raw load, bytecode copies"], [
+            ["raw Pyodide + NumPy, bare page: navigation -> numpy imported", *spread([r["total"] for r in raw]), "1.00x", ""],
+            ["  of which loadPyodide -> numpy imported", *spread([r["fromLoadPyodide"] for r in raw]), "", ""],
+            ["    loadPyodide", *spread([r["pyodide"] for r in raw]), "", ""],
+            ["    loadPackage(numpy) + import numpy", *spread([r["numpy"] for r in raw]), "", ""],
+            *([["same bare page, the site's bytecode-compiled stdlib + NumPy",
+                *spread([r["total"] for r in raw_bytecode]), *both([r["total"] for r in raw_bytecode])],
+               ["    loadPyodide", *spread([r["pyodide"] for r in raw_bytecode]), "", ""],
+               ["    loadPackage(numpy) + import numpy", *spread([r["numpy"] for r in raw_bytecode]), "", ""]]
+              if raw_bytecode else []),
+            [f"first demo result, link to #demo-{first_widget} (cold)", *spread(linked), *both(linked)],
+            ["  of which: runtime start -> first result", *spread(from_start), *both(from_start)],
             [f"first demo result, {first_page} from its top, scrolled at DOMContentLoaded (cold)",
-             *spread(at_top), versus(at_top)],
-            ["second demo page via instant nav", *(spread(second) + [versus(second)] if second and None not in second
-                                                   else ["-", "-", "-", "-"])],
-            ["longest main-thread task while the runtime loads", *spread(longest), ""],
-            ["longest main-thread task since navigation", *spread(longest_page), ""],
+             *spread(at_top), *both(at_top)],
+            ["second demo page via instant nav", *(spread(second) + both(second) if second and None not in second
+                                                   else ["-"] * 5)],
+            ["longest main-thread task while the runtime loads", *spread(longest), "", ""],
+            ["longest main-thread task since navigation", *spread(longest_page), "", ""],
         ])
 
         rows = []
