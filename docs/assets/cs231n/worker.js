@@ -80,6 +80,10 @@ async function init(config) {
   progress(3, "demos", "데모 준비 중");
   // Each widget's module is imported on its first describe (demos/widget_index.json in the wheel).
   pyodide.runPython("import demos.widget, demos.bridge");
+  // What exists now (NumPy, the demos) lives as long as the worker: moved out of the collector's
+  // generations, it is no longer scanned by every full collection (about 10 ms each, now and then
+  // in the middle of an edit).
+  pyodide.runPython("import gc; gc.collect(); gc.freeze()");
   callJson = pyodide.pyimport("demos.bridge").call_json;
   return (performance.now() - started) / 1000;
 }
