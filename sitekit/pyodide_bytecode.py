@@ -30,8 +30,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-# py-compile's implementation; the `pyodide py-compile` command cannot be run here because its plugin
-# loader imports auditwheel_emscripten, which needs the CLI that wheel>=0.46 no longer ships.
+# py-compile's implementation. The `pyodide py-compile` command itself does not start here: its plugin
+# loader imports auditwheel_emscripten, which imports `wheel.cli`, a module the pinned wheel no longer has.
 from pyodide_build._py_compile import _compile
 
 from sitekit.pyodide_files import sha256_of
