@@ -158,38 +158,6 @@
   // site's bundle (frontend/plotly.js) starts Plotly in short tasks and resolves window.cs231nPlotly.
   const plotly = () => window.cs231nPlotly
     || loadOnce(assetURL(config.plotly)).then(() => window.cs231nPlotly);
-  // Plotly's first drawing takes about four times as long as the next ones: its code is compiled
-  // on first use. While Python loads (seconds), draw a few tiny figures off screen, each step
-  // adding a little (a frame, axes, a line, markers with a legend and title, a heatmap) in a task
-  // of its own, so the reader's first picture comes sooner and no task blocks the page for long.
-  const WARM_UP_FIGURES = [
-    { data: [], layout: { height: 160, xaxis: { visible: false }, yaxis: { visible: false } } },
-    { data: [], layout: { height: 160 } },
-    { data: [{ type: "scatter", mode: "lines", x: [0, 1], y: [0, 1] }], layout: { height: 160 } },
-    { data: [{ type: "scatter", mode: "lines", x: [0, 1], y: [0, 1], name: "a" },
-             { type: "scatter", mode: "markers", x: [1], y: [0], name: "b" }],
-      layout: { height: 160, title: { text: "warm-up" }, showlegend: true } },
-    { data: [{ type: "heatmap", z: [[0, 1], [1, 0]], showscale: false }], layout: { height: 160 } },
-  ];
-  let warmedUp = null;
-  function warmUpPlotly() {
-    warmedUp ??= plotly().then(async (Plotly) => {
-      const node = el("div", { "aria-hidden": "true",
-                               style: "position: fixed; left: -10000px; top: 0; width: 320px; visibility: hidden" });
-      document.body.append(node);
-      try {
-        for (const figure of WARM_UP_FIGURES) {
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          await Plotly.react(node, figure.data, themed(figure.layout), { displayModeBar: false });
-        }
-      } finally {
-        Plotly.purge(node);
-        node.remove();
-      }
-    }).catch((error) => console.warn("Plotly warm-up:", error));
-    return warmedUp;
-  }
-
   const katex = () => window.katex ? Promise.resolve(window.katex)
     : Promise.all([loadOnce(assetURL(config.katexCSS), "css"), loadOnce(assetURL(config.katex))])
         .then(() => window.katex);
@@ -560,13 +528,11 @@
       try {
         // Plotly's start-up (about 250 ms of script here) waits until Pyodide is compiled: before,
         // it would take CPU from that compile; after it, the worker runs Python on one core and
-        // the page has the other. The warm-up draws happen only while Python still loads.
-        const loading = runtime.state !== "ready";
+        // the page has the other. (Drawing a few figures off screen meanwhile, to have Plotly's
+        // code compiled before the first real one, made the first result no sooner once Python
+        // loaded from bytecode, and made the page's tasks longer: 20-run A/B.)
         const described = runtime.call("demos.widget.describe", { widget_id: this.id });  // starts it
-        const figures = runtime.pastCompile().then(() => {
-          if (loading) warmUpPlotly();
-          return plotly();
-        });
+        const figures = runtime.pastCompile().then(plotly);
         const [spec] = await Promise.all([described, figures]);
         this.spec = spec;
         this.buildControls(spec);
