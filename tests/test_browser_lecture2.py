@@ -9,7 +9,8 @@ import math
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, call_error, close, updates, wait_updated
+from widget_helpers import (PLOT_GEOMETRY_JS, call_all, call_error, close, fits_its_plot_area, updates,
+                            wait_updated)
 
 LECTURE_2 = "/lectures/lecture-02/"
 KNN = '.cs231n-demo[data-demo="knn"]'
@@ -213,3 +214,12 @@ def test_run_repeats_training_steps_until_pressed_again(page, site_url):
     stopped = updates(page, LINEAR)
     page.wait_for_timeout(500)
     assert updates(page, LINEAR) == stopped  # and stops when pressed again
+
+
+def test_on_a_phone_the_knn_plane_is_only_as_tall_as_its_width_needs(page, site_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_widget(page, site_url, KNN)
+    plane = f'{KNN} [data-plot="knn-plane"]'
+    assert fits_its_plot_area(page, plane)["height"] < 400      # it asks for 400
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.wait_for_function("(plot) => document.querySelector(plot)._fullLayout.height === 400", arg=plane)

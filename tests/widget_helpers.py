@@ -50,3 +50,22 @@ def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 120_000)
         "([sel, n]) => { const r = document.querySelector(sel);"
         " return r && Number(r.dataset.updates || 0) >= n && r.cs231nWidget && !r.cs231nWidget.busy; }",
         arg=[selector, at_least], timeout=timeout)
+
+
+# Plotly's own measures of a drawn figure: its height, the plot area inside the margins, the length
+# of each axis in pixels and its pixels per data unit (an equal-aspect figure has |x_m| == |y_m|).
+PLOT_GEOMETRY_JS = """(selector) => {
+  const full = document.querySelector(selector)._fullLayout;
+  return {height: full.height, areaWidth: full._size.w, areaHeight: full._size.h,
+          xLength: full.xaxis._length, yLength: full.yaxis._length,
+          xScale: Math.abs(full.xaxis._m), yScale: Math.abs(full.yaxis._m)};
+}"""
+
+
+def fits_its_plot_area(page, plot: str) -> dict:
+    """The geometry of an equal-aspect figure, checked to keep its aspect and to fill its plot
+    area (no empty band above, below or beside it)."""
+    shape = page.evaluate(PLOT_GEOMETRY_JS, plot)
+    assert abs(shape["xScale"] - shape["yScale"]) <= 0.01 * shape["xScale"], shape
+    assert abs(shape["yLength"] - shape["areaHeight"]) <= 2 and abs(shape["xLength"] - shape["areaWidth"]) <= 2, shape
+    return shape

@@ -772,9 +772,31 @@
     return true;
   }
 
+  // A figure with equal-aspect axes (yaxis.scaleanchor "x", both ranges fixed: kNN's plane, the
+  // optimizer paths) keeps that aspect inside its fixed height, so in a narrow box (a phone) Plotly
+  // shrinks the plot and leaves empty bands above and below it. Such a figure gets only the height
+  // its width needs, never more than it asked for.
+  // Half of the top tick label stands above the plot area: once no empty band is left, the margin
+  // has to hold it, or Plotly hides the label.
+  const TOP_LABEL_ROOM_PX = 10;
+  const equalAspect = (layout) => layout.yaxis?.scaleanchor === "x" && layout.xaxis?.range && layout.yaxis.range
+                                  && layout.height;
+  function fittedHeight(layout, width) {
+    const { xaxis, yaxis, height } = layout;
+    const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };   // Plotly's defaults
+    const span = (range) => Math.abs(range[1] - range[0]);
+    const plotHeight = (width - margin.l - margin.r) * (yaxis.scaleratio ?? 1) * span(yaxis.range) / span(xaxis.range);
+    return Math.min(height, Math.ceil(plotHeight + margin.t + margin.b));
+  }
+
   function drawPlot(node) {
     const figure = node.cs231nFigure;
     const layout = themed(figure.layout || {});
+    if (equalAspect(layout)) {
+      layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 100, TOP_LABEL_ROOM_PX) };
+      node.cs231nFittedWidth = node.clientWidth;
+      layout.height = fittedHeight(layout, node.cs231nFittedWidth);
+    }
     if (node.classList.contains("cs231n-plot--clickable")) layout.dragmode = false;
     const drawn = window.Plotly.react(node, figure.data, layout,
       { displayModeBar: false, responsive: true, scrollZoom: false, ...(figure.config || {}) });
@@ -787,6 +809,14 @@
     }
     return drawn;
   }
+
+  // A phone turned sideways: equal-aspect figures take the height of their new width (Plotly's own
+  // responsive resize keeps the height they were drawn with).
+  addEventListener("resize", () => {
+    for (const node of document.querySelectorAll(".cs231n-plot")) {
+      if (node.cs231nFittedWidth && node.clientWidth !== node.cs231nFittedWidth) drawPlot(node);
+    }
+  });
 
   // Redraw every plot when the reader flips light / dark mode.
   new MutationObserver(() => {
