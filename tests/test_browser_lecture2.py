@@ -221,5 +221,12 @@ def test_on_a_phone_the_knn_plane_is_only_as_tall_as_its_width_needs(page, site_
     open_widget(page, site_url, KNN)
     plane = f'{KNN} [data-plot="knn-plane"]'
     assert fits_its_plot_area(page, plane)["height"] < 400      # it asks for 400
+    # The label of the top tick, half above the plot area, still has room in the margin.
+    top, labels = page.evaluate("""(plot) => {
+        const node = document.querySelector(plot);
+        const shown = [...node.querySelectorAll('.ytick text')].filter((t) => getComputedStyle(t).display !== 'none');
+        return [node._fullLayout.yaxis.range[1], shown.map((t) => t.textContent)];
+    }""", plane)
+    assert f"{top:g}" in labels, (top, labels)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.wait_for_function("(plot) => document.querySelector(plot)._fullLayout.height === 400", arg=plane)
