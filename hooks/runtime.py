@@ -49,7 +49,7 @@ def on_config(config):
     _state.update(runtime_files=runtime_files, wheel=wheel, plotly=plotly_bundle.build(),
                   compiled=compiled, lock=pyodide_bytecode.point_lock_at_copies(lock, compiled))
     log.info("Pyodide %s: %s", pyodide_files.VERSION,
-             f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.CDN_URL}")
+             f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.cdn_url()}")
     # First among the extra scripts: they run right after Material's bundle (see boot.js for why).
     for position, script in enumerate(("assets/cs231n/config.js", "assets/cs231n/boot.js")):
         if script in config.extra_javascript:
@@ -65,7 +65,7 @@ def _runtime_config() -> dict:
     return {
         "version": pyodide_files.VERSION,
         "selfHosted": self_hosted,
-        "indexURL": "pyodide/" if self_hosted else pyodide_files.CDN_URL,
+        "indexURL": "pyodide/" if self_hosted else pyodide_files.cdn_url(),
         # null: Pyodide's default, python_stdlib.zip beside pyodide.js
         "stdLibURL": (f"pyodide/{pyodide_bytecode.SERVED_DIR}/{pyodide_bytecode.STDLIB}"
                       if pyodide_bytecode.STDLIB in _state["compiled"] else None),

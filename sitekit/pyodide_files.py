@@ -3,7 +3,8 @@
 Where the runtime comes from, in order:
 1. ``PYODIDE_DIR`` (e.g. ``../shared/pyodide/0.27.7``) when set;
 2. ``.cache/pyodide/0.27.7``, filled by ``python3 build.py fetch-pyodide`` from the official CDN;
-3. otherwise the site loads the official CDN at run time (``CDN_URL``).
+3. otherwise the site loads the official CDN at run time (``CDN_URL``, or a mirror of it named by
+   ``PYODIDE_CDN_URL``: the browser tests use one on 127.0.0.1 to check this mode offline).
 
 A local copy is used only after every file matches its pinned sha256, so a corrupted or tampered
 copy fails the build loudly instead of failing in a reader's browser.
@@ -104,6 +105,12 @@ def npm_lock() -> Path:
     directory = ROOT / "node_modules" / "pyodide"
     _check(directory, {"pyodide-lock.json": CORE_FILES["pyodide-lock.json"]})
     return directory / "pyodide-lock.json"
+
+
+def cdn_url() -> str:
+    """Where the browser loads the runtime when the site has no local copy: the official CDN, or
+    the mirror of it that ``PYODIDE_CDN_URL`` names (same files, same paths)."""
+    return os.environ.get("PYODIDE_CDN_URL") or CDN_URL
 
 
 def local_runtime_dir() -> Path | None:

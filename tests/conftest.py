@@ -47,6 +47,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _CrossOriginHandler(_QuietHandler):
+    """Also lets other origins read the files, as the official CDN (jsDelivr) does."""
+
+    def end_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+
 class _QuietServer(http.server.ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         # A browser context closed while a file was still being sent: not the site's fault.
@@ -54,9 +62,10 @@ class _QuietServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def serve(directory: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``directory`` (it may be filled later) on an ephemeral 127.0.0.1 port in a daemon thread."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
+def serve(directory: Path, cross_origin: bool = False) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``directory`` (it may be filled later) on an ephemeral 127.0.0.1 port in a daemon thread;
+    ``cross_origin``: readable from other origins, like a CDN."""
+    handler = functools.partial(_CrossOriginHandler if cross_origin else _QuietHandler, directory=str(directory))
     server = _QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
