@@ -126,8 +126,10 @@ def local_runtime_dir() -> Path | None:
     return None
 
 
-def fetch(dest: Path = CACHE_DIR, base_url: str = CDN_URL) -> None:
-    """Download the runtime files from the official CDN into ``dest`` and verify them."""
+def fetch(dest: Path = CACHE_DIR, base_url: str | None = None) -> None:
+    """Download the runtime files from the official CDN (or ``cdn_url()``'s mirror) into ``dest``
+    and verify them."""
+    base_url = base_url or cdn_url()
     dest.mkdir(parents=True, exist_ok=True)
 
     def download(name: str, digest: str) -> None:

@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from conftest import PYODIDE_DIR, ROOT, mkdocs_build
+from conftest import PYODIDE_DIR, ROOT, mkdocs_build, serve
 from sitekit import demos_wheel, plotly_bundle, pyodide_bytecode, pyodide_files
 
 
@@ -238,3 +238,24 @@ def test_plotly_bundle_is_rebuilt_when_its_entry_changes(tmp_path, monkeypatch):
     assert second != first and second.exists() and not first.exists()  # the stale one is removed
     assert second.name.startswith(f"plotly-{plotly_bundle.plotly_version()}-")
 
+
+
+def test_fetch_pyodide_downloads_and_verifies_every_file_and_refuses_a_tampered_one(tmp_path):
+    mirror = tmp_path / "mirror"
+    shutil.copytree(PYODIDE_DIR, mirror)
+    server, url = serve(mirror)
+    try:
+        pyodide_files.fetch(tmp_path / "runtime", base_url=url + "/")
+        assert set(pyodide_files.verify(tmp_path / "runtime")) == set(pyodide_files.expected_files(PYODIDE_DIR))
+        numpy = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+        (tmp_path / "runtime" / numpy).unlink()
+        (mirror / numpy).chmod(0o644)
+        with (mirror / numpy).open("r+b") as f:
+            f.seek(1000)
+            f.write(b"tampered")
+        with pytest.raises(pyodide_files.RuntimeFilesError, match="sha256 mismatch"):
+            pyodide_files.fetch(tmp_path / "runtime", base_url=url + "/")
+        assert not (tmp_path / "runtime" / numpy).exists()          # nothing unverified is kept
+        assert not list((tmp_path / "runtime").glob("*.part"))
+    finally:
+        server.shutdown()
