@@ -169,6 +169,19 @@ def test_the_worker_imports_the_standard_library_and_numpy_from_bytecode_and_fre
     assert not [name for name in served if name == "python_stdlib.zip" or name.startswith("numpy-")]
 
 
+def test_once_the_page_is_drawn_the_idle_worker_imports_the_other_demos(page, site_url):
+    page.goto(site_url + LECTURE_5 + "#demo-conv-layer")
+    wait_updated(page, LAYER)
+    page.wait_for_function("performance.getEntriesByName('cs231n:preload').length === 1")
+    probe = "import sys\nprint(*(m in sys.modules for m in ('demos.knn', 'demos.optim', 'numpy.random')))"
+    result = page.evaluate(
+        "(code) => window.cs231n.call('demos.cells.run', {code, namespace: 'preload-test'})", probe)
+    assert result["stdout"].split() == ["True", "True", "True"], result
+    # Once per worker: more edits do not ask again.
+    edit(page, LAYER, "H", "33")
+    assert page.evaluate("performance.getEntriesByName('cs231n:preload').length") == 1
+
+
 # When the page starts the runtime (its first mark), and when its HTML was parsed.
 START_AND_DCL_JS = """() => [performance.getEntriesByName('cs231n:runtime-start')[0]?.startTime ?? null,
                             performance.getEntriesByType('navigation')[0].domContentLoadedEventStart]"""

@@ -2,11 +2,16 @@
 
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from demos import bridge, widget
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("raw, expected", [("3", 3), (" 1e-3 ", 0.001), ("2.0", 2.0), ("-0.5", -0.5),
@@ -131,3 +136,10 @@ def test_plot_figures_put_the_html_legend_back_into_the_figure_for_notebooks():
     assert {t["line"]["dash"] for t in newton_free} == {"solid"}
     with pytest.raises(ValueError, match="k"):
         widget.plot_figures("knn", {"k": "0"})
+
+
+def test_preload_imports_every_demo_and_numpy_random():
+    probe = ("import sys; from demos import widget; ids = widget.preload(); "
+             "print(ids == sorted(widget.registry()), 'demos.knn' in sys.modules, 'numpy.random' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
+    assert result.stdout.split() == ["True", "True", "True"], result.stderr
