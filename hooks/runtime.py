@@ -43,7 +43,7 @@ def on_config(config):
     official_lock = runtime_files.get("pyodide-lock.json") or pyodide_files.npm_lock()
     lock = demos_wheel.site_lock(official_lock, wheel)
     # Python's bytecode, compiled here once, instead of in every reader's browser on every load.
-    compiled = (pyodide_bytecode.compile_runtime(runtime_files, pyodide_files.official_lock(runtime_dir))
+    compiled = (pyodide_bytecode.compile_runtime(runtime_files)
                 if runtime_files and pyodide_bytecode.matches_pyodide() else {})
     # Plotly.js bundled from npm sources so that its start-up runs in short tasks (frontend/plotly.js).
     _state.update(runtime_files=runtime_files, wheel=wheel, plotly=plotly_bundle.build(),

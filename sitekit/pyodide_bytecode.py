@@ -70,12 +70,10 @@ def compiled_copy(archive: Path, cache: Path = CACHE_DIR) -> Path:
     return target
 
 
-def compile_runtime(runtime_files: dict[str, Path], lock: dict,
-                    cache: Path = CACHE_DIR) -> dict[str, Path]:
-    """``{archive name: compiled copy}`` for the standard library and every package wheel in
-    ``runtime_files`` (verified files, by name) that ``lock`` (the official lock) lists."""
-    wheels = {entry["file_name"] for entry in lock["packages"].values()}
-    names = [name for name in runtime_files if name == STDLIB or name in wheels]
+def compile_runtime(runtime_files: dict[str, Path], cache: Path = CACHE_DIR) -> dict[str, Path]:
+    """``{archive name: compiled copy}`` for the standard library and the package wheels among
+    ``runtime_files`` (the verified files, by name: pyodide_files.verify)."""
+    names = [name for name in runtime_files if name == STDLIB or name.endswith(".whl")]
     return {name: compiled_copy(runtime_files[name], cache) for name in sorted(names)}
 
 
