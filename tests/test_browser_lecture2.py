@@ -9,8 +9,7 @@ import math
 import pytest
 
 from demos import bridge
-from widget_helpers import (PLOT_GEOMETRY_JS, call_all, call_error, close, fits_its_plot_area, updates,
-                            wait_updated)
+from widget_helpers import call_all, call_error, close, fits_its_plot_area, updates, wait_updated
 
 LECTURE_2 = "/lectures/lecture-02/"
 KNN = '.cs231n-demo[data-demo="knn"]'

@@ -5,8 +5,7 @@ bad input is explained in Korean and can be fixed."""
 from __future__ import annotations
 
 from demos import bridge
-from widget_helpers import (PLOT_GEOMETRY_JS, call_all, call_error, close, fits_its_plot_area, updates,
-                            wait_updated)
+from widget_helpers import call_all, call_error, close, equal_aspect, fits_its_plot_area, updates, wait_updated
 
 LECTURE_3 = "/lectures/lecture-03/"
 OPTIM = '.cs231n-demo[data-demo="optim"]'
@@ -171,8 +170,7 @@ def test_lr_schedule_widget_draws_every_schedule(page, site_url):
 def test_on_a_phone_the_paths_figure_is_only_as_tall_as_its_width_needs(page, site_url):
     open_widget(page, site_url, OPTIM)
     paths = f'{OPTIM} [data-plot="paths"]'
-    wide = page.evaluate(PLOT_GEOMETRY_JS, paths)
-    assert wide["height"] == 420 and abs(wide["xScale"] - wide["yScale"]) <= 0.01 * wide["xScale"]
+    assert equal_aspect(page, paths)["height"] == 420
     page.set_viewport_size({"width": 390, "height": 844})     # a phone (or a window made narrow)
     page.wait_for_function("(plot) => document.querySelector(plot)._fullLayout.height < 420", arg=paths)
     assert fits_its_plot_area(page, paths)["height"] < 320

@@ -62,10 +62,16 @@ PLOT_GEOMETRY_JS = """(selector) => {
 }"""
 
 
+def equal_aspect(page, plot: str) -> dict:
+    """The geometry of a drawn figure, checked to have as many pixels per unit on y as on x."""
+    shape = page.evaluate(PLOT_GEOMETRY_JS, plot)
+    assert abs(shape["xScale"] - shape["yScale"]) <= 0.01 * shape["xScale"], shape
+    return shape
+
+
 def fits_its_plot_area(page, plot: str) -> dict:
     """The geometry of an equal-aspect figure, checked to keep its aspect and to fill its plot
     area (no empty band above, below or beside it)."""
-    shape = page.evaluate(PLOT_GEOMETRY_JS, plot)
-    assert abs(shape["xScale"] - shape["yScale"]) <= 0.01 * shape["xScale"], shape
+    shape = equal_aspect(page, plot)
     assert abs(shape["yLength"] - shape["areaHeight"]) <= 2 and abs(shape["xLength"] - shape["areaWidth"]) <= 2, shape
     return shape

@@ -796,26 +796,29 @@
   // optimizer paths) keeps that aspect inside its fixed height, so in a narrow box (a phone) Plotly
   // shrinks the plot and leaves empty bands above and below it. Such a figure gets only the height
   // its width needs, never more than it asked for.
-  // Half of the top tick label stands above the plot area: once no empty band is left, the margin
-  // has to hold it, or Plotly hides the label.
-  const TOP_LABEL_ROOM_PX = 10;
   const equalAspect = (layout) => layout.yaxis?.scaleanchor === "x" && layout.xaxis?.range && layout.yaxis.range
                                   && layout.height;
-  function fittedHeight(layout, width) {
-    const { xaxis, yaxis, height } = layout;
+  // Half of the top tick label stands above the plot area: with no empty band left, the margin has
+  // to hold it, or Plotly hides the label.
+  const TOP_LABEL_ROOM_PX = 10;
+
+  // Sets the (themed) layout's height for `width`, and the top margin that height needs.
+  function fitToWidth(layout, width) {
     const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };   // Plotly's defaults
+    margin.t = Math.max(margin.t, TOP_LABEL_ROOM_PX);
     const span = (range) => Math.abs(range[1] - range[0]);
-    const plotHeight = (width - margin.l - margin.r) * (yaxis.scaleratio ?? 1) * span(yaxis.range) / span(xaxis.range);
-    return Math.min(height, Math.ceil(plotHeight + margin.t + margin.b));
+    const plotHeight = (width - margin.l - margin.r) * (layout.yaxis.scaleratio ?? 1)
+                       * span(layout.yaxis.range) / span(layout.xaxis.range);
+    layout.margin = margin;
+    layout.height = Math.min(layout.height, Math.ceil(plotHeight + margin.t + margin.b));
   }
 
   function drawPlot(node) {
     const figure = node.cs231nFigure;
     const layout = themed(figure.layout || {});
     if (equalAspect(layout)) {
-      layout.margin = { ...layout.margin, t: Math.max(layout.margin?.t ?? 100, TOP_LABEL_ROOM_PX) };
       node.cs231nFittedWidth = node.clientWidth;
-      layout.height = fittedHeight(layout, node.cs231nFittedWidth);
+      fitToWidth(layout, node.cs231nFittedWidth);
     }
     if (node.classList.contains("cs231n-plot--clickable")) layout.dragmode = false;
     const drawn = window.Plotly.react(node, figure.data, layout,
