@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -40,6 +41,12 @@ def mkdocs_build(site_dir: Path, **extra_env: str) -> subprocess.CompletedProces
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
         cwd=ROOT, env=build_env(**extra_env), capture_output=True, text=True, timeout=600,
     )
+
+
+def runtime_config(site_dir: Path) -> dict:
+    """What a built site tells the browser about its runtime (assets/cs231n/config.js)."""
+    text = (site_dir / "assets" / "cs231n" / "config.js").read_text()
+    return json.loads(text[text.index("{"): text.rindex("}") + 1])
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

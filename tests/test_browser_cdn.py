@@ -3,11 +3,9 @@ machine does). Checked offline against a stand-in: the same official files on an
 origin, readable cross-origin as jsDelivr serves them (``PYODIDE_CDN_URL`` points the build at it).
 """
 
-import json
-
 import pytest
 
-from conftest import PYODIDE_DIR, ROOT, mkdocs_build, serve
+from conftest import PYODIDE_DIR, ROOT, mkdocs_build, runtime_config, serve
 from widget_helpers import wait_updated
 
 LECTURE_5 = "/lectures/lecture-05/"
@@ -30,8 +28,7 @@ def cdn_site(tmp_path_factory):
 
 def test_the_site_names_the_cdn_and_serves_only_its_own_files(cdn_site):
     site_dir, _, cdn_url = cdn_site
-    text = (site_dir / "assets" / "cs231n" / "config.js").read_text()
-    config = json.loads(text[text.index("{"): text.rindex("}") + 1])
+    config = runtime_config(site_dir)
     assert config["selfHosted"] is False and config["indexURL"] == cdn_url + "/"
     assert config["stdLibURL"] is None
     assert sorted(p.name for p in (site_dir / "pyodide").iterdir()) == sorted(

@@ -10,13 +10,8 @@ import zipfile
 
 import pytest
 
-from conftest import PYODIDE_DIR, ROOT, mkdocs_build, serve
+from conftest import PYODIDE_DIR, ROOT, mkdocs_build, runtime_config, serve
 from sitekit import demos_wheel, plotly_bundle, pyodide_bytecode, pyodide_files
-
-
-def runtime_config(site_dir) -> dict:
-    text = (site_dir / "assets" / "cs231n" / "config.js").read_text()
-    return json.loads(text[text.index("{"): text.rindex("}") + 1])
 
 
 def test_self_hosted_site_serves_every_runtime_file_byte_for_byte(site_dir):
