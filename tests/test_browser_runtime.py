@@ -156,8 +156,7 @@ def test_the_worker_imports_the_standard_library_and_numpy_from_bytecode_and_fre
     probe = ("import gc, json, numpy\n"
              "print(json.__file__, numpy.__file__, numpy.__version__, int(numpy.arange(5).sum()),"
              " gc.get_freeze_count())")
-    result = page.evaluate(
-        "(code) => window.cs231n.call('demos.cells.run', {code, namespace: 'bytecode-test'})", probe)
+    [result] = call_all(page, [("demos.cells.run", {"code": probe, "namespace": "bytecode-test"})])
     assert result["error"] is None, result
     json_file, numpy_file, version, total, frozen = result["stdout"].split()
     assert json_file.endswith("/json/__init__.pyc") and numpy_file.endswith("/numpy/__init__.pyc")
@@ -174,8 +173,7 @@ def test_once_the_page_is_drawn_the_idle_worker_imports_the_other_demos(page, si
     wait_updated(page, LAYER)
     page.wait_for_function("performance.getEntriesByName('cs231n:preload').length === 1")
     probe = "import sys\nprint(*(m in sys.modules for m in ('demos.knn', 'demos.optim', 'numpy.random')))"
-    result = page.evaluate(
-        "(code) => window.cs231n.call('demos.cells.run', {code, namespace: 'preload-test'})", probe)
+    [result] = call_all(page, [("demos.cells.run", {"code": probe, "namespace": "preload-test"})])
     assert result["stdout"].split() == ["True", "True", "True"], result
     # Once per worker: more edits do not ask again.
     edit(page, LAYER, "H", "33")
