@@ -1,4 +1,5 @@
-// The Pyodide worker: one per tab, started by host.js. All Python runs here, never on the main thread.
+// The Pyodide worker: one per tab, started by boot.js (spawnWorker) and driven by host.js. All Python
+// runs here, never on the main thread.
 //
 // Messages in:  {type: "init", config}            config: {indexURL, stdLibURL, lockURL, siteWheels: [names]}
 //               {type: "call", id, name, kwargs}    kwargs: a JSON string
