@@ -2,7 +2,8 @@
 
 Where the runtime comes from, in order:
 1. ``PYODIDE_DIR`` (e.g. ``../shared/pyodide/0.27.7``) when set;
-2. ``.cache/pyodide/0.27.7``, filled by ``python3 build.py fetch-pyodide`` from the official CDN;
+2. ``.cache/pyodide/0.27.7``, fetched once from the official CDN (or ``PYODIDE_CDN_URL``) by
+   ``python3 build.py build|serve|test|bench`` when there is no other copy, or by ``build.py fetch-pyodide``;
 3. otherwise the site loads the official CDN at run time (``CDN_URL``, or a mirror of it named by
    ``PYODIDE_CDN_URL``: the browser tests use one on 127.0.0.1 to check this mode offline).
 
@@ -18,7 +19,9 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import sys
+import urllib.error
 import urllib.request
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +30,8 @@ VERSION = "0.27.7"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{VERSION}/full/"
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / ".cache" / "pyodide" / VERSION
+# Seconds per connection or read while fetching: an offline machine is told at once, not after minutes.
+FETCH_TIMEOUT = 10
 
 # The npm package pyodide@0.27.7, unchanged.
 CORE_FILES = {
@@ -126,32 +131,55 @@ def local_runtime_dir() -> Path | None:
     return None
 
 
-def fetch(dest: Path = CACHE_DIR, base_url: str | None = None) -> None:
-    """Download the runtime files from the official CDN (or ``cdn_url()``'s mirror) into ``dest``
-    and verify them."""
+def cached_runtime(dest: Path = CACHE_DIR) -> Path | None:
+    """``dest`` when it holds every runtime file with its pinned sha256, else ``None``."""
+    try:
+        verify(dest)
+    except (OSError, RuntimeFilesError):
+        return None
+    return dest
+
+
+def _download(url: str, target: Path, digest: str, timeout: float) -> None:
+    """Write ``url``'s body to ``target`` only if it has the pinned ``digest``."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            body = response.read()
+    except urllib.error.HTTPError as error:
+        raise RuntimeFilesError(f"{url}: {error}") from error
+    except OSError as error:  # no network, a refused connection, a timeout
+        raise RuntimeFilesError(f"{url}: {getattr(error, 'reason', error)}") from error
+    if hashlib.sha256(body).hexdigest() != digest:
+        raise RuntimeFilesError(f"sha256 mismatch for {url}: refused, nothing kept")
+    target.write_bytes(body)
+    print(f"  fetched {target.name}", flush=True)
+
+
+def fetch(dest: Path = CACHE_DIR, base_url: str | None = None, timeout: float = FETCH_TIMEOUT) -> Path:
+    """Download the runtime files from the official CDN (or ``cdn_url()``'s mirror) into ``dest``.
+
+    Files go to a staging folder beside ``dest`` and move into it only once every one matches its
+    pin; on any failure the staging folder is removed and ``dest`` is left as it was, so a partial or
+    tampered download is never kept. ``timeout``: seconds per connection or read."""
+    if cached_runtime(dest):
+        print(f"Pyodide {VERSION} is already in {dest}")
+        return dest
     base_url = base_url or cdn_url()
-    dest.mkdir(parents=True, exist_ok=True)
-
-    def download(name: str, digest: str) -> None:
-        target = dest / name
-        if target.is_file() and sha256_of(target) == digest:
-            print(f"  ok      {name}")
-            return
-        print(f"  fetch   {name}", flush=True)
-        partial = target.with_suffix(target.suffix + ".part")
-        with urllib.request.urlopen(base_url + name, timeout=60) as response:
-            partial.write_bytes(response.read())
-        if sha256_of(partial) != digest:
-            partial.unlink()
-            raise RuntimeFilesError(f"sha256 mismatch for {base_url + name}")
-        partial.replace(target)
-
-    for name, digest in CORE_FILES.items():
-        download(name, digest)
-    for name, digest in package_files(official_lock(dest)).items():
-        download(name, digest)
-    verify(dest)
+    staging = dest.with_name(dest.name + ".part")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        for name, digest in CORE_FILES.items():
+            _download(base_url + name, staging / name, digest, timeout)
+        for name, digest in package_files(official_lock(staging)).items():
+            _download(base_url + name, staging / name, digest, timeout)
+        dest.mkdir(parents=True, exist_ok=True)
+        for path in staging.iterdir():
+            path.replace(dest / path.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     print(f"Pyodide {VERSION} is ready in {dest}")
+    return dest
 
 
 def main(argv: list[str]) -> None:
