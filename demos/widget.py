@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from demos.bridge import to_jsonable
-from demos.checks import parse_number  # re-exported: the host and notebooks call demos.widget.parse_number
+from demos.checks import parse_number  # re-exported: callers use demos.widget.parse_number
 
 __all__ = [
     "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",

@@ -9,11 +9,11 @@ browser brings ``demos`` and ``numpy`` with sha256 integrity checks.
 The wheel's version carries a hash of the sources (``1.0+<hash>``): every edit in ``demos/`` gives a
 new file name, so a browser never runs a stale cached copy during ``mkdocs serve``.
 
-Each module, subpackages' included, also goes in compiled (``<folder>/__pycache__/<name>.cpython-312.pyc``,
-hash-checked against its source, so a stale one is never used): Pyodide then skips compiling the
-demo code on the reader's first import (about 20 ms in WebAssembly for ``widget``, ``bridge`` and
-``conv``). It is only done when the build runs the same Python minor version as Pyodide (3.12 for
-0.27.7).
+Each module, subpackages' included, also goes in compiled
+(``<folder>/__pycache__/<name>.cpython-312.pyc``, hash-checked against its source, so a stale one
+is never used): Pyodide then skips compiling the demo code on the reader's first import (about
+20 ms in WebAssembly for ``widget``, ``bridge`` and ``conv``). It is only done when the build runs
+the same Python minor version as Pyodide (3.12 for 0.27.7).
 
 The wheel also carries ``demos/widget_index.json`` (``{widget id: "demos.widgets.<topic>"}``), read
 from the ``WIDGETS = {...}`` literals of ``demos/widgets/*.py`` without importing them: the browser
