@@ -23,10 +23,10 @@ cell: ``r_out = r_in + dilation * (kernel - 1) * jump_in`` and ``jump_out = jump
 from __future__ import annotations
 
 from fractions import Fraction
-from numbers import Integral
 
 import numpy as np
 
+from demos import checks, plotting
 from demos import widget as w
 
 __all__ = ["MODES", "conv_output_size", "window_taps", "summarize", "WIDGETS"]
@@ -45,26 +45,8 @@ _LABELS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Validation helpers (Korean messages; bool is an int subclass in Python, so reject it first).
+# Checks and formulas of one axis (the generic checks are demos.checks).
 # ---------------------------------------------------------------------------------------------
-
-def _as_int(value, label: str, minimum: int) -> int:
-    """A Python int >= ``minimum``; floats, strings and bools are refused, not rounded."""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{label}에는 True/False가 아니라 정수를 넣으세요 (입력값: {value!r}).")
-    if not isinstance(value, Integral):
-        raise TypeError(f"{label}은(는) 정수여야 합니다 (입력값: {value!r}).")
-    value = int(value)
-    if value < minimum:
-        raise ValueError(f"{label}은(는) {minimum} 이상이어야 합니다 (입력값: {value}).")
-    return value
-
-
-def _as_bool(value, label: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{label}은(는) True 또는 False여야 합니다 (입력값: {value!r}).")
-    return bool(value)
-
 
 def _check_pool_padding(kernel: int, padding: int) -> None:
     """PyTorch pooling pads with -inf and refuses ``padding > kernel // 2``."""
@@ -111,11 +93,11 @@ def conv_output_size(size, kernel, stride=1, padding=0, dilation=1, mode="strict
     Every mode raises ValueError when the result would be < 1 and TypeError / ValueError for
     arguments that are not integers of the allowed range.
     """
-    size = _as_int(size, _LABELS["size"], 1)
-    kernel = _as_int(kernel, _LABELS["kernel"], 1)
-    stride = _as_int(stride, _LABELS["stride"], 1)
-    padding = _as_int(padding, _LABELS["padding"], 0)
-    dilation = _as_int(dilation, _LABELS["dilation"], 1)
+    size = checks.integer(size, _LABELS["size"], low=1, floats=False)
+    kernel = checks.integer(kernel, _LABELS["kernel"], low=1, floats=False)
+    stride = checks.integer(stride, _LABELS["stride"], low=1, floats=False)
+    padding = checks.integer(padding, _LABELS["padding"], low=0, floats=False)
+    dilation = checks.integer(dilation, _LABELS["dilation"], low=1, floats=False)
     if not isinstance(mode, str) or mode not in MODES:
         raise ValueError(f"mode는 'strict', 'floor', 'ceil' 중 하나여야 합니다 (입력값: {mode!r}).")
     if mode == "ceil":
@@ -184,7 +166,8 @@ def _input_shape(input_shape) -> tuple[int, int, int]:
         raise ValueError(f"입력 모양(input_shape)은 [C, H, W] 세 정수여야 합니다 "
                          f"(받은 값 {len(values)}개: {values!r}).")
     names = ("입력 채널 C", "입력 높이 H", "입력 너비 W")
-    c, h, w_ = (_as_int(v, f"입력 모양의 {name}", 1) for v, name in zip(values, names))
+    c, h, w_ = (checks.integer(v, f"입력 모양의 {name}", low=1, floats=False)
+                for v, name in zip(values, names))
     return c, h, w_
 
 
@@ -210,13 +193,14 @@ def _layer_options(layer, index: int) -> tuple[str, dict]:
     for key, minimum in (("out_channels", 1), ("kernel", 1), ("padding", 0), ("dilation", 1),
                          ("groups", 1)):
         if key in opts:
-            opts[key] = _as_int(opts[key], prefix + _LABELS[key], minimum)
+            opts[key] = checks.integer(opts[key], prefix + _LABELS[key], low=minimum,
+                                       floats=False)
     if kind == "pool" and opts["stride"] is None:
         opts["stride"] = opts["kernel"]  # nn.MaxPool2d: stride defaults to kernel_size
-    opts["stride"] = _as_int(opts["stride"], prefix + _LABELS["stride"], 1)
+    opts["stride"] = checks.integer(opts["stride"], prefix + _LABELS["stride"], low=1, floats=False)
     for key in ("bias", "ceil_mode"):
         if key in opts:
-            opts[key] = _as_bool(opts[key], prefix + key)
+            opts[key] = checks.boolean(opts[key], prefix + key)
     if kind == "pool":
         try:
             _check_pool_padding(opts["kernel"], opts["padding"])
@@ -297,24 +281,6 @@ def _tex_n(value: int) -> str:
     return f"{value:,}".replace(",", "{,}")
 
 
-def _axis_style(**extra) -> dict:
-    """Grey, half-transparent grid lines: visible on white and on Material's slate background.
-    Tick labels stay level and are not checked for overflow: otherwise Plotly measures every
-    label on every redraw."""
-    return {"gridcolor": "rgba(128,128,128,0.25)", "zerolinecolor": "rgba(128,128,128,0.5)",
-            "linecolor": "rgba(128,128,128,0.5)", "tickangle": 0, "ticklabeloverflow": "allow",
-            **extra}
-
-
-def _layout(**extra) -> dict:
-    """Transparent, phone-friendly Plotly layout; the host decides the font colour."""
-    layout = {"autosize": True, "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-              "margin": {"l": 56, "r": 12, "t": 36, "b": 40},
-              "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"}}
-    layout.update(extra)
-    return layout
-
-
 # Cell kinds in the window picture, with colours that read on light and dark backgrounds.
 _CELL_KINDS = [
     (1, "커널 탭 (입력)", "#3b82f6"),
@@ -388,18 +354,22 @@ def _windows_figure(panels: list[tuple[str, int]], kernel: int, stride: int, pad
                      "zmax": len(_CELL_KINDS) + 0.5, "colorscale": scale, "showscale": False,
                      "xgap": 1, "ygap": 1, "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
                      "hovertemplate": "위치 %{x}<br>%{y}<extra></extra>"})
-        axes[f"xaxis{suffix}"] = _axis_style(anchor=f"y{suffix}", showgrid=False, zeroline=False)
-        axes[f"yaxis{suffix}"] = _axis_style(anchor=f"x{suffix}", domain=[bottom / plot_px, top / plot_px],
-                                             autorange="reversed", type="category", showgrid=False)
+        axes[f"xaxis{suffix}"] = plotting.axis_style(anchor=f"y{suffix}", showgrid=False,
+                                                     zeroline=False)
+        axes[f"yaxis{suffix}"] = plotting.axis_style(anchor=f"x{suffix}",
+                                                     domain=[bottom / plot_px, top / plot_px],
+                                                     autorange="reversed", type="category",
+                                                     showgrid=False)
         note = " · 끝부분만 표시" if cropped else ""
         annotations.append({"text": f"{title}{note}",
                             "showarrow": False, "xref": "paper", "yref": "paper", "x": 0,
                             "y": top / plot_px, "yanchor": "bottom", "xanchor": "left"})
         top = bottom - gap_px
-    return {"data": data, "layout": _layout(height=plot_px + top_px + bottom_px,
-                                            annotations=annotations, showlegend=False,
-                                            margin={"l": 64, "r": 12, "t": top_px, "b": bottom_px},
-                                            **axes)}
+    return {"data": data, "layout": plotting.layout(height=plot_px + top_px + bottom_px,
+                                                    annotations=annotations, showlegend=False,
+                                                    margin={"l": 64, "r": 12, "t": top_px,
+                                                            "b": bottom_px},
+                                                    **axes)}
 
 
 def _windows_legend() -> dict:
@@ -707,10 +677,10 @@ def _render_3x3_vs_7x7(C, size):
                   "cliponaxis": False, "marker": {"color": colour},
                   "hovertemplate": "%{x}: 7×7의 %{y:.2f}배<extra>" + name + "</extra>"}
                  for name, ratios, colour in bars],
-        "layout": _layout(barmode="group", height=320,
-                          xaxis=_axis_style(),
-                          yaxis=_axis_style(title={"text": "7×7 대비 (배)"}, rangemode="tozero",
-                                            range=[0, 1.2 * max(max(r) for _, r, _ in bars)])),
+        "layout": plotting.layout(
+            barmode="group", height=320, xaxis=plotting.axis_style(),
+            yaxis=plotting.axis_style(title={"text": "7×7 대비 (배)"}, rangemode="tozero",
+                                      range=[0, 1.2 * max(max(r) for _, r, _ in bars)])),
     }
     ratio = a["weights"] / b["weights"]
     return [

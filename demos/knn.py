@@ -1,6 +1,6 @@
 """k-Nearest Neighbours (Lecture 2): distances, votes, cross-validation, and two widgets.
 
-Contract (design.md):
+Contract (ARCHITECTURE.md):
 
 * ``pairwise_distances(A, B, metric="l2")`` -> ``(len(A), len(B))``; ``"l2"`` Euclidean, ``"l1"``
   Manhattan.
@@ -8,9 +8,6 @@ Contract (design.md):
   to the smallest label; among equal distances the lower training index comes first.
 * ``cross_validate(X, y, ks, num_folds=5, metric="l2")`` -> ``{k: [accuracy of each fold]}``, folds
   made by ``np.array_split`` of the data in the order given.
-
-The plotting helpers at the bottom (``CLASS_COLORS``, ``plane_layout``, ``plane_grid``,
-``region_image``) are shared with ``demos.linear``.
 """
 
 from __future__ import annotations
@@ -20,7 +17,9 @@ import numbers
 
 import numpy as np
 
-from demos import raster
+from demos import checks
+from demos.plotting import (CLASS_COLORS, TIE_COLOR, boundary_lines, class_name, plane_grid,
+                             plane_layout, region_image, rounded)
 from demos.widget import (button, click_xy, hidden, legend, number, plot, select, slider, stats,
                           table, text, toggle, widget)
 
@@ -34,55 +33,8 @@ MAX_POINTS = 400  # keeps a 100x100 decision map well under the frame budget
 
 
 # ---------------------------------------------------------------------------------------------
-# Input checks (shared with demos.linear). Korean messages; only ValueError / TypeError escape.
+# Input checks specific to kNN (the generic ones are demos.checks).
 # ---------------------------------------------------------------------------------------------
-
-def as_float_array(value, name: str, ndim: int) -> np.ndarray:
-    """Nested lists or an array -> finite float64 array with ``ndim`` dimensions."""
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"'{name}'에는 숫자 배열을 넣으세요 (문자열은 안 됩니다).")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (ValueError, TypeError):
-        raise ValueError(f"'{name}'에는 모양이 고른 숫자 배열만 넣을 수 있습니다.") from None
-    if array.size == 0 and array.ndim != ndim:
-        raise ValueError(f"'{name}'이(가) 비어 있습니다. 점을 하나 이상 넣으세요.")
-    if array.ndim != ndim:
-        shape = "(N, D) 2차원" if ndim == 2 else ("(N,) 1차원" if ndim == 1 else f"{ndim}차원")
-        raise ValueError(f"'{name}'은(는) {shape} 배열이어야 합니다 (받은 모양: {array.shape}).")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"'{name}'에 NaN이나 무한대가 있습니다. 유한한 숫자만 넣으세요.")
-    return array
-
-
-def as_labels(value, name: str, n: int) -> np.ndarray:
-    """Integer class labels of length ``n`` (1, 2.0 are fine; 1.5, True, NaN are not) -> int64."""
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"'{name}'에는 정수 label 배열을 넣으세요 (문자열은 안 됩니다).")
-    raw = np.asarray(value) if not isinstance(value, np.ndarray) else value
-    if raw.dtype == bool:
-        raise TypeError(f"'{name}'에는 True/False가 아니라 정수 label을 넣으세요.")
-    labels = as_float_array(value, name, 1)
-    if labels.shape[0] != n:
-        raise ValueError(f"'{name}'의 길이({labels.shape[0]})가 데이터 점 개수({n})와 다릅니다.")
-    if not np.all(labels == np.round(labels)):
-        raise ValueError(f"'{name}'의 label은 정수여야 합니다.")
-    return labels.astype(np.int64)
-
-
-def as_int(value, name: str, *, low: int, high: int | None = None) -> int:
-    """An integer (3 or 3.0, not 2.5 or True) in ``[low, high]``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"'{name}'은(는) 정수여야 합니다 (받은 값: {value!r}).")
-    if not math.isfinite(value) or value != int(value):
-        raise ValueError(f"'{name}'은(는) 정수여야 합니다 (받은 값: {value!r}).")
-    value = int(value)
-    if value < low:
-        raise ValueError(f"'{name}'은(는) {low} 이상이어야 합니다 (받은 값: {value}).")
-    if high is not None and value > high:
-        raise ValueError(f"'{name}'은(는) {high} 이하여야 합니다 (받은 값: {value}).")
-    return value
-
 
 def _check_metric(metric) -> str:
     if metric not in METRICS:
@@ -91,14 +43,14 @@ def _check_metric(metric) -> str:
 
 
 def _check_train(X_train, y_train) -> tuple[np.ndarray, np.ndarray]:
-    X = as_float_array(X_train, "X_train", 2)
+    X = checks.float_array(X_train, "X_train", 2)
     if X.shape[0] == 0:
         raise ValueError("학습 데이터가 비어 있습니다. 점을 하나 이상 넣으세요.")
-    return X, as_labels(y_train, "y_train", X.shape[0])
+    return X, checks.labels(y_train, "y_train", X.shape[0])
 
 
 def _check_k(k, n_train: int) -> int:
-    k = as_int(k, "k", low=1)
+    k = checks.integer(k, "k", low=1)
     if k > n_train:
         raise ValueError(f"k({k})는 학습 점 개수({n_train}) 이하여야 합니다.")
     return k
@@ -128,8 +80,8 @@ def _ranking_distances(A, B, metric: str) -> np.ndarray:
     """Like ``pairwise_distances`` (M, N), but for L2 the squares as computed (before the clip at 0
     and the sqrt): numbers in the same order as the distances, two passes cheaper."""
     metric = _check_metric(metric)
-    A = as_float_array(A, "A", 2)
-    B = as_float_array(B, "B", 2)
+    A = checks.float_array(A, "A", 2)
+    B = checks.float_array(B, "B", 2)
     if A.shape[1] != B.shape[1]:
         raise ValueError(f"두 점 집합의 차원이 다릅니다: A는 {A.shape[1]}차원, B는 {B.shape[1]}차원.")
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below, in Korean
@@ -272,7 +224,7 @@ def knn_votes(X_train, y_train, X_query, k: int,
     """-> (classes (C,) sorted distinct labels, votes (Q, C) counts among the k nearest)."""
     X, y = _check_train(X_train, y_train)
     k = _check_k(k, X.shape[0])
-    Q = as_float_array(X_query, "X_query", 2)
+    Q = checks.float_array(X_query, "X_query", 2)
     classes, label_index = np.unique(y, return_inverse=True)
     ranking = _ranking_distances(Q, X, metric)
     return classes, _votes(ranking, label_index, len(classes), k, metric)
@@ -313,7 +265,7 @@ def _check_ks(ks) -> list[int]:
         raise TypeError("ks에는 k 값들의 목록을 넣으세요.") from None
     if not ks:
         raise ValueError("ks가 비어 있습니다. k 값을 하나 이상 넣으세요.")
-    return list(dict.fromkeys(as_int(k, "k", low=1) for k in ks))
+    return list(dict.fromkeys(checks.integer(k, "k", low=1) for k in ks))
 
 
 def cross_validate(X, y, ks, num_folds: int = 5, metric: str = "l2") -> dict[int, list[float]]:
@@ -326,7 +278,7 @@ def cross_validate(X, y, ks, num_folds: int = 5, metric: str = "l2") -> dict[int
     metric = _check_metric(metric)
     ks = _check_ks(ks)
     n = X.shape[0]
-    num_folds = as_int(num_folds, "fold 개수", low=2, high=n)
+    num_folds = checks.integer(num_folds, "fold 개수", low=2, high=n)
     folds = np.array_split(np.arange(n), num_folds)
     smallest_train = n - max(len(f) for f in folds)
     if max(ks) > smallest_train:
@@ -367,12 +319,12 @@ def make_data(kind: str = "blobs", n_points: int = 60, n_classes: int = 3, noise
     """
     if kind not in dict(DATASETS):
         raise ValueError(f"데이터 종류는 {', '.join(k for k, _ in DATASETS)} 중 하나여야 합니다.")
-    n = as_int(n_points, "점 개수", low=1, high=MAX_POINTS)
-    c = as_int(n_classes, "클래스 개수", low=1, high=len(CLASS_COLORS))
+    n = checks.integer(n_points, "점 개수", low=1, high=MAX_POINTS)
+    c = checks.integer(n_classes, "클래스 개수", low=1, high=len(CLASS_COLORS))
     noise = float(noise)
     if not 0.0 <= noise <= 2.0:
         raise ValueError("noise는 0 이상 2 이하여야 합니다.")
-    rng = np.random.default_rng(as_int(seed, "seed", low=0))
+    rng = np.random.default_rng(checks.integer(seed, "seed", low=0))
     y = np.arange(n) % c
     if kind == "blobs":
         angle = 2 * np.pi * y / c + np.pi / 2
@@ -397,75 +349,6 @@ def rotate(X, degrees: float) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------
-# Plotly helpers (plain dicts; also used by demos.linear).
-# ---------------------------------------------------------------------------------------------
-
-CLASS_COLORS = ["#e45756", "#4c78a8", "#54a24b", "#f58518", "#b279a2"]  # readable on light and dark
-TIE_COLOR = "#8c8c8c"
-
-
-def class_name(c: int) -> str:
-    return f"클래스 {c}"
-
-
-def plane_layout(lim: float, height: int = 400, **extra) -> dict:
-    """A square [-lim, lim]^2 plane, transparent, legend below, no zoom (taps must stay clicks)."""
-    axis = {"range": [-lim, lim], "fixedrange": True, "constrain": "domain"}
-    layout = {
-        "autosize": True, "height": height, "margin": {"l": 32, "r": 8, "t": 8, "b": 24},
-        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-        "xaxis": dict(axis), "yaxis": dict(axis, scaleanchor="x", scaleratio=1),
-        "legend": {"orientation": "h", "x": 0, "y": -0.04, "yanchor": "top"},
-        "dragmode": False, "hovermode": "closest", "showlegend": True,
-    }
-    layout.update(extra)
-    return layout
-
-
-def plane_grid(lim: float, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Cell centres of a size x size grid on [-lim, lim]^2 -> (centres (size,), points (size**2, 2)).
-
-    Row-major with y as the row, like Plotly's heatmap z: points[i * size + j] = (centres[j],
-    centres[i]).
-    """
-    step = 2 * lim / size
-    centres = -lim + step * (np.arange(size) + 0.5)
-    gx, gy = np.meshgrid(centres, centres)
-    return centres, np.stack([gx.ravel(), gy.ravel()], axis=1)
-
-
-def region_image(centres: np.ndarray, z: np.ndarray, colors: list[str], opacity: float = 0.35,
-                 regions: np.ndarray | None = None) -> dict:
-    """Plotly layout image of category indices z (size, size) in [0, len(colors)): one flat colour
-    per cell, cells centred on ``centres`` (the same for x and y); with ``regions`` (size, size),
-    the edges between different regions drawn as lines. An image, not heatmap and line traces:
-    see demos.raster."""
-    half = (centres[1] - centres[0]) / 2 if len(centres) > 1 else 0.5
-    extent = (centres[0] - half, centres[-1] + half)
-    return raster.category_image(z, colors, extent, extent, opacity, regions=regions,
-                                 edge_color=TIE_COLOR)
-
-
-def boundary_lines(z: np.ndarray, centres: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Cell edges where neighbouring labels of z (size, size) differ, as a NaN-separated polyline."""
-    h = (centres[1] - centres[0]) / 2 if len(centres) > 1 else 0.5
-    i, j = np.nonzero(z[:, 1:] != z[:, :-1])  # vertical edges between columns j and j + 1
-    xv = centres[j] + h
-    vx = np.stack([xv, xv, np.full_like(xv, np.nan)], axis=1)
-    vy = np.stack([centres[i] - h, centres[i] + h, np.full_like(xv, np.nan)], axis=1)
-    i, j = np.nonzero(z[1:, :] != z[:-1, :])  # horizontal edges between rows i and i + 1
-    yh = centres[i] + h
-    hx = np.stack([centres[j] - h, centres[j] + h, np.full_like(yh, np.nan)], axis=1)
-    hy = np.stack([yh, yh, np.full_like(yh, np.nan)], axis=1)
-    return np.concatenate([vx.ravel(), hx.ravel()]), np.concatenate([vy.ravel(), hy.ravel()])
-
-
-def _round(a: np.ndarray, digits: int = 4) -> np.ndarray:
-    """Fewer digits in the JSON sent to the browser (a plot does not need 17)."""
-    return np.round(a, digits)
-
-
-# ---------------------------------------------------------------------------------------------
 # Widget "knn": the decision map, a pinned query, and rotation (L1 vs L2).
 # ---------------------------------------------------------------------------------------------
 
@@ -480,7 +363,7 @@ def _parse_points(raw, name: str) -> np.ndarray:
     """Hidden list [[x, y, label], ...] -> (P, 3) float array."""
     if raw in (None, []):
         return np.zeros((0, 3))
-    pts = as_float_array(raw, name, 2)
+    pts = checks.float_array(raw, name, 2)
     if pts.shape[1] != 3 or not np.all(pts[:, 2] == np.round(pts[:, 2])) or np.any(pts[:, 2] < 0):
         raise ValueError(f"'{name}' 상태가 올바르지 않습니다 ([x, y, 클래스] 목록이어야 합니다).")
     return pts
@@ -489,7 +372,7 @@ def _parse_points(raw, name: str) -> np.ndarray:
 def _parse_query(raw) -> np.ndarray | None:
     if raw is None:
         return None
-    q = as_float_array(raw, "질의점", 1)
+    q = checks.float_array(raw, "질의점", 1)
     if q.shape != (2,):
         raise ValueError("질의점 상태는 [x, y]여야 합니다.")
     return q
@@ -560,7 +443,7 @@ def _unit_balls() -> list[dict]:
              "showlegend": False, "cliponaxis": False}
     return [
         label,
-        dict(style, x=_round(cx + r * np.cos(t)), y=_round(cy + r * np.sin(t)),
+        dict(style, x=rounded(cx + r * np.cos(t)), y=rounded(cy + r * np.sin(t)),
              line={"color": TIE_COLOR, "width": 1.5}),
         dict(style, x=[cx + r, cx, cx - r, cx, cx + r], y=[cy, cy + r, cy, cy - r, cy],
              line={"color": TIE_COLOR, "width": 1.5, "dash": "dot"}),
@@ -575,7 +458,7 @@ def _ball(centre: np.ndarray, radius: float, metric: str) -> dict:
     else:
         x = centre[0] + radius * np.array([1, 0, -1, 0, 1])
         y = centre[1] + radius * np.array([0, 1, 0, -1, 0])
-    return {"type": "scatter", "mode": "lines", "x": _round(x), "y": _round(y), "hoverinfo": "skip",
+    return {"type": "scatter", "mode": "lines", "x": rounded(x), "y": rounded(y), "hoverinfo": "skip",
             "showlegend": False, "line": {"color": TIE_COLOR, "width": 1.5, "dash": "dash"}}
 
 
@@ -640,7 +523,7 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
         rigid, _, _ = _decision_map(X_data, y, rotate(grid_points, -angle), k, metric)
         changed = float(np.mean(rigid != labels))
         rx, ry = boundary_lines(rigid.reshape(GRID, GRID), centres)
-        data.append({"type": "scatter", "mode": "lines", "x": _round(rx), "y": _round(ry),
+        data.append({"type": "scatter", "mode": "lines", "x": rounded(rx), "y": rounded(ry),
                      "name": "회전만 한 경계", "hoverinfo": "skip",
                      "line": {"color": TIE_COLOR, "width": 2, "dash": "dot"}})
 
@@ -648,7 +531,7 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
         # Contours of the distance to the k-th neighbour: where it is large, the vote comes from
         # far-away points (empty space), so the colour there means little.
         data.append({"type": "contour", "x": centres, "y": centres,
-                     "z": _round(kth.reshape(GRID, GRID), 3), "contours": {
+                     "z": rounded(kth.reshape(GRID, GRID), 3), "contours": {
                          "coloring": "lines", "showlabels": True, "start": 0.25, "end": 3.0,
                          "size": 0.25, "labelfont": {"size": 10}},
                      "colorscale": [[0, TIE_COLOR], [1, TIE_COLOR]], "showscale": False,
@@ -660,7 +543,7 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
         if not mine.any():
             continue
         data.append({"type": "scatter", "mode": "markers", "name": class_name(c),
-                     "x": _round(X[mine, 0]), "y": _round(X[mine, 1]),
+                     "x": rounded(X[mine, 0]), "y": rounded(X[mine, 1]),
                      "marker": {"color": CLASS_COLORS[c], "size": 8,
                                 "line": {"color": "rgba(255,255,255,0.9)", "width": 1}},
                      "hovertemplate": f"{class_name(c)}<br>(%{{x:.2f}}, %{{y:.2f}})"
@@ -678,14 +561,14 @@ def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, rea
         winner = int(_winners(classes, votes[None, :])[0])
         lx = np.stack([np.full(k, q_shown[0, 0]), X[order, 0], np.full(k, np.nan)], 1).ravel()
         ly = np.stack([np.full(k, q_shown[0, 1]), X[order, 1], np.full(k, np.nan)], 1).ravel()
-        data.insert(-1, {"type": "scatter", "mode": "lines+markers", "x": _round(lx),
-                         "y": _round(ly), "hoverinfo": "skip", "showlegend": False,
+        data.insert(-1, {"type": "scatter", "mode": "lines+markers", "x": rounded(lx),
+                         "y": rounded(ly), "hoverinfo": "skip", "showlegend": False,
                          "line": {"color": TIE_COLOR, "width": 2},
                          "marker": {"symbol": "circle-open", "size": 14, "color": TIE_COLOR,
                                     "line": {"width": 2}}})
         data.insert(-1, _ball(q_shown[0], float(d_metric[order[-1]]), metric))
         data.insert(-1, {"type": "scatter", "mode": "markers", "name": "질의점",
-                         "x": _round(q_shown[:, 0]), "y": _round(q_shown[:, 1]),
+                         "x": rounded(q_shown[:, 0]), "y": rounded(q_shown[:, 1]),
                          "hovertemplate": "질의점 (%{x:.2f}, %{y:.2f})<extra></extra>",
                          "marker": {"symbol": "star", "size": 16, "color": CLASS_COLORS[winner],
                                     "line": {"color": "rgba(255,255,255,0.9)", "width": 1.5}}})
@@ -795,7 +678,7 @@ _KNN = widget(
 def _render_cv(dataset, n_classes, n_points, noise, seed, metric, num_folds, max_k) -> list[dict]:
     X, y = make_data(dataset, n_points, n_classes, noise, seed)
     n = len(X)
-    num_folds = as_int(num_folds, "fold 개수", low=2, high=n)
+    num_folds = checks.integer(num_folds, "fold 개수", low=2, high=n)
     smallest_train = n - math.ceil(n / num_folds)
     ks = list(range(1, min(max_k, smallest_train) + 1))
     cv = cross_validate(X, y, ks, num_folds, metric)
@@ -811,16 +694,16 @@ def _render_cv(dataset, n_classes, n_points, noise, seed, metric, num_folds, max
     fold_x = np.repeat(ks, acc.shape[1]) + np.tile(np.linspace(-0.15, 0.15, acc.shape[1]),
                                                    len(ks))
     data = [
-        {"type": "scatter", "mode": "markers", "name": "fold별 정확도", "x": _round(fold_x),
-         "y": _round(acc.ravel()), "marker": {"size": 5, "color": TIE_COLOR, "opacity": 0.6},
+        {"type": "scatter", "mode": "markers", "name": "fold별 정확도", "x": rounded(fold_x),
+         "y": rounded(acc.ravel()), "marker": {"size": 5, "color": TIE_COLOR, "opacity": 0.6},
          "hovertemplate": "k=%{x:.0f}: %{y:.1%}<extra></extra>"},
         {"type": "scatter", "mode": "lines+markers", "name": "평균 ± 표준편차", "x": ks,
-         "y": _round(mean), "error_y": {"type": "data", "array": _round(std), "visible": True,
+         "y": rounded(mean), "error_y": {"type": "data", "array": rounded(std), "visible": True,
                                         "color": CLASS_COLORS[1]},
          "line": {"color": CLASS_COLORS[1], "width": 2}, "marker": {"size": 6},
          "hovertemplate": "k=%{x}: 평균 %{y:.1%}<extra></extra>"},
         {"type": "scatter", "mode": "lines", "name": "학습 데이터 자신에 대한 정확도", "x": ks,
-         "y": _round(train_acc), "line": {"color": CLASS_COLORS[3], "dash": "dot", "width": 1.5},
+         "y": rounded(train_acc), "line": {"color": CLASS_COLORS[3], "dash": "dot", "width": 1.5},
          "hovertemplate": "k=%{x}: %{y:.1%}<extra></extra>"},
         {"type": "scatter", "mode": "markers", "name": f"best k = {best}", "x": [best],
          "y": [round(float(np.mean(cv[best])), 4)],

@@ -47,7 +47,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from demos import raster
+from demos import checks, plotting, raster
 from demos import widget as w
 
 __all__ = ["Surface", "SURFACES", "OPTIMIZERS", "METHODS", "SCHEDULES", "lr_schedule", "trajectory",
@@ -224,50 +224,8 @@ SURFACES: dict[str, Surface] = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Validation helpers (Korean messages).
+# Checks of a surface and a start point (numbers: demos.checks).
 # ---------------------------------------------------------------------------------------------
-
-def _real(value: Any, label: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"'{label}'에는 숫자를 넣어야 합니다 (입력값: {value!r}).")
-    value = float(value)
-    if not _math.isfinite(value):
-        raise ValueError(f"'{label}'에는 유한한 숫자를 넣어야 합니다 (입력값: {value}).")
-    return value
-
-
-def _positive(value: Any, label: str) -> float:
-    value = _real(value, label)
-    if value <= 0:
-        raise ValueError(f"'{label}'은(는) 0보다 커야 합니다 (입력값: {value:g}).")
-    return value
-
-
-def _unit(value: Any, label: str) -> float:
-    """A decay / momentum coefficient in [0, 1)."""
-    value = _real(value, label)
-    if not 0 <= value < 1:
-        raise ValueError(f"'{label}'은(는) 0 이상 1 미만이어야 합니다 (입력값: {value:g}).")
-    return value
-
-
-def _nonnegative(value: Any, label: str) -> float:
-    value = _real(value, label)
-    if value < 0:
-        raise ValueError(f"'{label}'은(는) 0 이상이어야 합니다 (입력값: {value:g}).")
-    return value
-
-
-def _count(value: Any, label: str, low: int = 1, high: int = MAX_STEPS) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise TypeError(f"'{label}'에는 정수를 넣어야 합니다 (입력값: {value!r}).")
-    if not _math.isfinite(float(value)) or float(value) != int(value):
-        raise ValueError(f"'{label}'은(는) 정수여야 합니다 (입력값: {value}).")
-    value = int(value)
-    if not low <= value <= high:
-        raise ValueError(f"'{label}'은(는) {low} 이상 {high} 이하의 정수여야 합니다 (입력값: {value}).")
-    return value
-
 
 def _surface(surface: Any) -> Surface:
     """A name in SURFACES or an object with ``f`` and ``grad`` (optionally the other fields)."""
@@ -337,14 +295,15 @@ def lr_schedule(name: str = "constant", steps: int = 100, lr: float = 0.1, **hyp
     if name not in SCHEDULES:
         raise ValueError(f"'{name}'라는 learning rate schedule이 없습니다. "
                          f"가능한 값: {', '.join(SCHEDULES)}.")
-    steps = _count(steps, "steps")
-    lr = _positive(lr, "learning rate")
+    steps = checks.integer(steps, "steps", low=1, high=MAX_STEPS)
+    lr = checks.real(lr, "learning rate", above=0)
     t = np.arange(steps, dtype=float)
     if name == "constant":
         factor = np.ones(steps)
     elif name == "step":
-        step_size = _count(hyper.get("step_size", max(1, steps // 3)), "step_size")
-        gamma = _positive(hyper.get("gamma", 0.1), "gamma")
+        step_size = checks.integer(hyper.get("step_size", max(1, steps // 3)), "step_size", low=1,
+                                   high=MAX_STEPS)
+        gamma = checks.real(hyper.get("gamma", 0.1), "gamma", above=0)
         if gamma > 1:
             raise ValueError(f"'gamma'는 1 이하여야 합니다 (입력값: {gamma:g}).")
         factor = gamma ** (t // step_size)
@@ -353,11 +312,12 @@ def lr_schedule(name: str = "constant", steps: int = 100, lr: float = 0.1, **hyp
     elif name == "cosine":
         factor = (1 + np.cos(np.pi * t / steps)) / 2
     elif name == "warmup_cosine":
-        warmup = _count(hyper.get("warmup", steps // 10), "warmup", low=0, high=steps - 1)
+        warmup = checks.integer(hyper.get("warmup", steps // 10), "warmup", low=0, high=steps - 1)
         progress = (t - warmup) / (steps - warmup)
         factor = np.where(t < warmup, t / max(warmup, 1), (1 + np.cos(np.pi * progress)) / 2)
     else:  # inv_sqrt
-        warmup = _count(hyper.get("warmup", max(1, steps // 10)), "warmup", high=MAX_STEPS)
+        warmup = checks.integer(hyper.get("warmup", max(1, steps // 10)), "warmup", low=1,
+                                high=MAX_STEPS)
         factor = np.sqrt(warmup / np.maximum(t, warmup))
     return lr * factor
 
@@ -457,7 +417,7 @@ def _per_method(value: Any, method: str, default: Any) -> Any:
 def _settings(method: str, hyper: dict) -> dict:
     """Resolved, validated hyperparameters of one method (torch defaults where not given)."""
     get = lambda key, default: _per_method(hyper.get(key), method, default)  # noqa: E731
-    momentum = _unit(get("momentum", 0.9), "momentum")
+    momentum = checks.real(get("momentum", 0.9), "momentum", low=0, below=1)
     if method == "sgd":
         momentum = 0.0
     if method == "nesterov" and momentum == 0:
@@ -465,12 +425,12 @@ def _settings(method: str, hyper: dict) -> dict:
     return {
         "momentum": momentum,
         "nesterov": method == "nesterov",
-        "alpha": _unit(get("alpha", 0.99), "alpha"),
-        "beta1": _unit(get("beta1", 0.9), "beta1"),
-        "beta2": _unit(get("beta2", 0.999), "beta2"),
-        "eps": _positive(get("eps", 1e-8), "eps"),
-        "weight_decay": _nonnegative(get("weight_decay", 0.01 if method == "adamw" else 0.0),
-                                     "weight_decay"),
+        "alpha": checks.real(get("alpha", 0.99), "alpha", low=0, below=1),
+        "beta1": checks.real(get("beta1", 0.9), "beta1", low=0, below=1),
+        "beta2": checks.real(get("beta2", 0.999), "beta2", low=0, below=1),
+        "eps": checks.real(get("eps", 1e-8), "eps", above=0),
+        "weight_decay": checks.real(get("weight_decay", 0.01 if method == "adamw" else 0.0),
+                                    "weight_decay", low=0),
         "decoupled": method == "adamw",
     }
 
@@ -622,16 +582,16 @@ def _prepare(surface, methods, start, steps, lr, hyper):
             raise ValueError(f"'{method}'라는 optimizer가 없습니다. 가능한 값: {', '.join(METHODS)}.")
     methods = [m for m in METHODS if m in methods]     # canonical order: one slice per rule
     start = _point(start)
-    steps = _count(steps, "steps")
-    noise = _nonnegative(hyper.get("noise", 0.0), "noise")
-    seed = _count(hyper.get("seed", 0), "seed", low=0, high=2 ** 32 - 1)
+    steps = checks.integer(steps, "steps", low=1, high=MAX_STEPS)
+    noise = checks.real(hyper.get("noise", 0.0), "noise", low=0)
+    seed = checks.integer(hyper.get("seed", 0), "seed", low=0, high=2 ** 32 - 1)
     schedule = hyper.get("schedule", "constant")
     sched = {k: hyper[k] for k in ("step_size", "gamma", "warmup") if k in hyper}
     rows = []
     for method in methods:
         rate = _per_method(lr, method, recommended_lr(surface, method))
         if method == "newton":   # Newton's step size is not scheduled
-            rows.append(np.full(steps, _positive(rate, "learning rate")))
+            rows.append(np.full(steps, checks.real(rate, "learning rate", above=0)))
         else:
             rows.append(lr_schedule(schedule, steps, rate, **sched))
     settings = [_settings(m, hyper) for m in methods]
@@ -694,7 +654,7 @@ def regularized_minimum(surface, weight_decay: float):
     by Newton's method from each known minimum -> array (2,), or None if no local minimum was
     found (e.g. a surface without Hessian)."""
     surface = _surface(surface)
-    wd = _nonnegative(weight_decay, "weight_decay")
+    wd = checks.real(weight_decay, "weight_decay", low=0)
     if surface.hessian is None:
         return None
     best, best_value = None, np.inf
@@ -795,30 +755,6 @@ COLORS = {"sgd": "#e6194b", "momentum": "#3cb44b", "nesterov": "#f58231", "rmspr
 # ---------------------------------------------------------------------------------------------
 # Figures (plain Plotly dicts: transparent backgrounds, font colour left to the host).
 # ---------------------------------------------------------------------------------------------
-
-def _layout(title: str, height: int, **extra) -> dict:
-    layout = {"title": {"text": title, "font": {"size": 14}}, "height": height, "autosize": True,
-              "margin": {"l": 50, "r": 12, "t": 36, "b": 40},
-              "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-              "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-              "hovermode": "closest"}
-    layout.update(extra)
-    for axis in ("xaxis", "yaxis"):       # faint grid: readable on light and dark pages
-        layout[axis] = {"gridcolor": "rgba(128,128,128,0.25)",
-                        "zerolinecolor": "rgba(128,128,128,0.5)", "tickangle": 0,
-                        "ticklabeloverflow": "allow", **layout.get(axis, {})}
-    return layout
-
-
-def _significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """``values`` rounded to ``digits`` significant digits (what a chart shows; shorter JSON).
-    Zeros and non-finite values stay as they are."""
-    values = np.asarray(values, dtype=float)
-    with np.errstate(all="ignore"):
-        scale = 10.0 ** (digits - 1 - np.floor(np.log10(np.abs(values))))
-        rounded = np.round(values * scale) / scale
-    return np.where(np.isfinite(rounded), rounded, values)
-
 
 def _vline(x: float) -> dict:
     """A dotted vertical line at step ``x`` (where the scrubber is)."""
@@ -935,7 +871,7 @@ def _path_figure(surface: Surface, results: dict, shown: int, start, reg_points:
                  "hovertemplate": "%{customdata}<br>(%{x:.3f}, %{y:.3f})<extra></extra>"})
     data.append(_landmarks(start, surface.minima, reg_points))
     (x0, x1), (y0, y1) = surface.window
-    layout = _layout("경로 (그림을 클릭/탭하면 시작점이 바뀝니다)", 420,
+    layout = plotting.chart_layout("경로 (그림을 클릭/탭하면 시작점이 바뀝니다)", 420,
                      xaxis={"range": [x0, x1], "title": {"text": "x"}, "zeroline": False,
                             "constrain": "domain"},
                      yaxis={"range": [y0, y1], "title": {"text": "y"}, "zeroline": False,
@@ -956,11 +892,11 @@ def _loss_figure(surface: Surface, results: dict, shown: int) -> dict:
     data = []
     for method, res in results.items():
         gap = np.maximum(res["loss"] - surface.f_min, 1e-16)
-        data.append({"type": "scatter", "mode": "lines", "y": _significant(gap, 4),  # x: 0, 1, ..
+        data.append({"type": "scatter", "mode": "lines", "y": plotting.significant(gap, 4),  # x: 0, 1, ..
                      "name": NAMES[method],
                      "line": {"color": COLORS[method], "width": 2},
                      "hovertemplate": f"{NAMES[method]}: step %{{x}}, %{{y:.3g}}<extra></extra>"})
-    layout = _layout("loss − 최솟값 (log 눈금)", 300,
+    layout = plotting.chart_layout("loss − 최솟값 (log 눈금)", 300,
                      xaxis={"title": {"text": "step"}},
                      yaxis={"type": "log", "title": {"text": "f − f*"}, "exponentformat": "power"},
                      shapes=[_vline(shown)],
@@ -971,12 +907,12 @@ def _loss_figure(surface: Surface, results: dict, shown: int) -> dict:
 def _lr_figure(curves: dict, title: str, marker: int | None = None) -> dict:
     """``curves`` maps a label to (color, lr array (steps,)); several curves get a legend below
     (and no x-axis title, which the legend would cover on a phone)."""
-    data = [{"type": "scatter", "mode": "lines", "y": _significant(values, 6), "name": label,
+    data = [{"type": "scatter", "mode": "lines", "y": plotting.significant(values, 6), "name": label,
              "line": {"color": color, "width": 2, "shape": "hv"},
              "hovertemplate": f"{label}: update %{{x}}, lr=%{{y:.4g}}<extra></extra>"}
             for label, (color, values) in curves.items()]
     legend = len(curves) > 1
-    layout = _layout(title, 360 if legend else 260,
+    layout = plotting.chart_layout(title, 360 if legend else 260,
                      xaxis={"title": {"text": "" if legend else "update t"}},
                      yaxis={"title": {"text": "η_t"}, "rangemode": "tozero"},
                      shapes=[] if marker is None else [_vline(marker)], showlegend=legend)
@@ -1132,8 +1068,8 @@ def _optim_event(values: dict, event: dict) -> dict:
     surf = SURFACES[values["surface"]]
     if event.get("type") == "click" and event.get("plot") == "paths":
         (x0, x1), (y0, y1) = surf.window
-        x = min(max(_real(event.get("x"), "x"), x0), x1)
-        y = min(max(_real(event.get("y"), "y"), y0), y1)
+        x = min(max(checks.real(event.get("x"), "x"), x0), x1)
+        y = min(max(checks.real(event.get("y"), "y"), y0), y1)
         return {"start": {"surface": surf.name, "x": x, "y": y}}
     if event.get("type") != "action":
         return {}

@@ -1,6 +1,7 @@
 """Declarative widgets: a demo module describes its controls and outputs; a generic JS host draws them.
 
-A demo module under ``demos/`` exposes ``WIDGETS``: a dict ``{widget_id: widget(...)}``. The browser
+A widgets module ``demos/widgets/<topic>.py`` exposes ``WIDGETS``: a dict ``{widget_id: widget(...)}``
+drawing the maths of ``demos/<topic>.py`` (see ``demos/widgets/__init__.py``). The browser
 host (``docs/assets/cs231n/host.js``) never contains demo-specific code. It asks Python for the spec
 (``describe``), builds the controls, and on every change sends the *raw* control values (strings, as
 the reader typed them) to ``update``, which parses them, runs the demo and returns what to draw.
@@ -39,6 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from demos.bridge import to_jsonable
+from demos.checks import parse_number  # re-exported: callers use demos.widget.parse_number
 
 __all__ = [
     "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",
@@ -210,31 +212,8 @@ def math(tex: str) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
-# Parsing raw values (strings from text boxes) with Korean messages.
+# Reading raw values and events (numbers typed in a box: demos.checks.parse_number).
 # ---------------------------------------------------------------------------------------------
-
-def parse_number(raw: Any, label: str, *, integer: bool = False, min: float | None = None,
-                 max: float | None = None) -> float | int:
-    """'3', ' 1e-3 ', '2.0' -> number; anything else raises ValueError in Korean naming ``label``."""
-    text_value = str(raw).strip().replace(",", "")
-    if text_value == "":
-        raise ValueError(f"'{label}' 칸이 비어 있습니다. 숫자를 입력하세요.")
-    try:
-        value = float(text_value)
-    except ValueError:
-        raise ValueError(f"'{label}'에는 숫자를 입력하세요 (입력값: '{raw}').") from None
-    if not _math.isfinite(value):
-        raise ValueError(f"'{label}'에는 유한한 숫자를 입력하세요 (입력값: '{raw}').")
-    if integer:
-        if value != int(value):
-            raise ValueError(f"'{label}'은(는) 정수여야 합니다 (입력값: '{raw}').")
-        value = int(value)
-    if min is not None and value < min:
-        raise ValueError(f"'{label}'은(는) {_fmt(min)} 이상이어야 합니다 (입력값: {_fmt(value)}).")
-    if max is not None and value > max:
-        raise ValueError(f"'{label}'은(는) {_fmt(max)} 이하여야 합니다 (입력값: {_fmt(value)}).")
-    return value
-
 
 def click_xy(event: dict) -> tuple[float, float]:
     """The data coordinates of a ``{"type": "click", "x", "y"}`` event; Korean ValueError if unreadable."""
@@ -245,10 +224,6 @@ def click_xy(event: dict) -> tuple[float, float]:
     if not (_math.isfinite(x) and _math.isfinite(y)):
         raise ValueError("클릭 위치를 읽을 수 없습니다.")
     return x, y
-
-
-def _fmt(x: float) -> str:
-    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def _parse_control(control: dict, raw: Any) -> Any:
@@ -292,13 +267,14 @@ _REGISTRY: dict[str, dict] | None = None
 
 
 def registry() -> dict[str, dict]:
-    """All widgets of all ``demos`` modules, by id (imported once, lazily)."""
+    """All widgets of the ``demos.widgets`` modules, by id (imported once, lazily). Widgets live
+    only there: a ``WIDGETS`` dict in any other module is not a widget."""
     global _REGISTRY
     if _REGISTRY is None:
-        import demos
+        import demos.widgets
         found: dict[str, dict] = {}
-        for info in pkgutil.iter_modules(demos.__path__):
-            module = importlib.import_module(f"demos.{info.name}")
+        for info in pkgutil.iter_modules(demos.widgets.__path__):
+            module = importlib.import_module(f"demos.widgets.{info.name}")
             for widget_id, spec in getattr(module, "WIDGETS", {}).items():
                 if widget_id in found:
                     raise RuntimeError(f"duplicate widget id {widget_id!r}")
@@ -316,9 +292,9 @@ def _widget_index() -> dict[str, str]:
 
 
 def _indexed_module(widget_id: str) -> str | None:
-    """The module that declares ``widget_id`` according to the wheel's index. In the browser,
-    importing one demo module instead of all of them saves tenths of a second before the first
-    picture; a source checkout has no index and scans every module."""
+    """The widgets module that declares ``widget_id`` according to the wheel's index. In the
+    browser, importing one demo's modules instead of all of them saves tenths of a second before
+    the first picture; a source checkout has no index and scans every ``demos.widgets`` module."""
     return _widget_index().get(widget_id)
 
 
@@ -334,7 +310,7 @@ def _spec(widget_id: str) -> dict:
 
 
 def preload() -> list[str]:
-    """Import every demo module now, and NumPy's random generators that several of them draw from
+    """Import every widgets module (and so every demo module) now, and NumPy's random generators that several of them draw from
     (NumPy 2 imports ``numpy.random`` on first use; in the browser that loads eight compiled
     extension modules, about 0.1 s). The host calls this once the page's widgets are drawn and the
     worker is idle, so that a demo page reached next by instant navigation does not wait for those

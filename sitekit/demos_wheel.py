@@ -9,14 +9,16 @@ browser brings ``demos`` and ``numpy`` with sha256 integrity checks.
 The wheel's version carries a hash of the sources (``1.0+<hash>``): every edit in ``demos/`` gives a
 new file name, so a browser never runs a stale cached copy during ``mkdocs serve``.
 
-Each module also goes in compiled (``demos/__pycache__/<name>.cpython-312.pyc``, hash-checked
-against its source, so a stale one is never used): Pyodide then skips compiling the demo code on the
-reader's first import (about 20 ms in WebAssembly for ``widget``, ``bridge`` and ``conv``). It is
-only done when the build runs the same Python minor version as Pyodide (3.12 for 0.27.7).
+Each module, subpackages' included, also goes in compiled
+(``<folder>/__pycache__/<name>.cpython-312.pyc``, hash-checked against its source, so a stale one
+is never used): Pyodide then skips compiling the demo code on the reader's first import (about
+20 ms in WebAssembly for ``widget``, ``bridge`` and ``conv``). It is only done when the build runs
+the same Python minor version as Pyodide (3.12 for 0.27.7).
 
-The wheel also carries ``demos/widget_index.json`` (``{widget id: module}``), read from the modules'
-``WIDGETS = {...}`` literals without importing them: the browser then imports only the module of the
-widget a page shows (``demos.widget._spec``) instead of every demo module.
+The wheel also carries ``demos/widget_index.json`` (``{widget id: "demos.widgets.<topic>"}``), read
+from the ``WIDGETS = {...}`` literals of ``demos/widgets/*.py`` without importing them: the browser
+then imports only the widgets module of the widget a page shows (``demos.widget._spec``) and the
+maths it draws, instead of every demo.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMOS_DIR = ROOT / "demos"
 BASE_VERSION = "1.0"
 INDEX_NAME = "widget_index.json"
+WIDGETS_PACKAGE = "widgets"  # demos/widgets/: the only modules that declare widgets
 
 
 def source_files(package_dir: Path = DEMOS_DIR) -> list[Path]:
@@ -82,18 +85,20 @@ def _declared_widgets(module_path: Path) -> list[str] | None:
 
 
 def widget_index(package_dir: Path = DEMOS_DIR) -> dict[str, str] | None:
-    """``{widget id: "demos.<module>"}`` for every top-level module, or None if one module's widgets
-    cannot be read without importing it (the browser then scans every module, as CPython does)."""
+    """``{widget id: "demos.widgets.<module>"}`` for every module of ``demos/widgets/`` (where
+    ``demos.widget.registry`` looks), or None if one module's widgets cannot be read without
+    importing it (the browser then scans every widgets module, as CPython does)."""
     index: dict[str, str] = {}
-    for path in sorted(package_dir.glob("*.py")):
+    for path in sorted((package_dir / WIDGETS_PACKAGE).glob("*.py")):
         declared = _declared_widgets(path)
         if declared is None:
             return None
+        module = f"demos.{WIDGETS_PACKAGE}.{path.stem}"
         for widget_id in declared:
             if widget_id in index:
                 raise ValueError(f"widget id {widget_id!r} is declared in {index[widget_id]} and "
-                                 f"demos.{path.stem}")
-            index[widget_id] = f"demos.{path.stem}"
+                                 f"{module}")
+            index[widget_id] = module
     return index
 
 

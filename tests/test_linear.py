@@ -12,6 +12,8 @@ from hypothesis import given, settings, strategies as st
 from scipy.special import logsumexp
 
 from demos import linear, widget
+from demos.plotting import plane_grid
+from demos.widgets import linear as linear_widget
 from demos.linear import softmax_loss, svm_loss
 from png_decode import image_cells
 
@@ -297,9 +299,8 @@ def test_linear_default_render_shows_both_losses_for_the_same_w():
     plane = next(o for o in outputs_of(result, "plot") if o["id"] == "linear-plane")
     assert plane["clickable"] and plane["figure"]["layout"]["plot_bgcolor"] == "rgba(0,0,0,0)"
     # The coloured regions are the argmax of the scores at each grid cell's centre.
-    from demos.knn import plane_grid
-    centres, grid = plane_grid(linear.LIM, linear.GRID)
-    cells = image_cells(plane["figure"]["layout"]["images"][0], (linear.GRID, linear.GRID))
+    centres, grid = plane_grid(linear_widget.LIM, linear_widget.GRID)
+    cells = image_cells(plane["figure"]["layout"]["images"][0], (linear_widget.GRID, linear_widget.GRID))
     np.testing.assert_array_equal(cells.ravel(), np.argmax(grid @ W + b, axis=1))
 
 
@@ -323,7 +324,7 @@ def test_linear_training_step_lowers_the_chosen_loss(loss):
     total = lambda r: table_by_caption(r, "같은 W, b")["rows"][2][column]  # noqa: E731
     assert total(after) < total(before)
     ran = widget.update("linear-loss", after["state"], {"type": "action", "name": "run"})
-    assert ran["state"]["iteration"] == 1 + linear.RUN_STEPS and total(ran) < total(after)
+    assert ran["state"]["iteration"] == 1 + linear_widget.RUN_STEPS and total(ran) < total(after)
     # The raw matrix strings are what the next step starts from.
     W, b, X, y = widget_problem(ran["state"])
     fn = svm_loss if loss == "svm" else softmax_loss

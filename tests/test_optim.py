@@ -18,7 +18,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from demos import optim, widget
+from demos import optim, plotting, widget
 from png_decode import read_png
 
 HANGUL = re.compile(r"[가-힣]")
@@ -585,13 +585,13 @@ def test_optim_widget_defaults_render_every_output():
 
 def test_chart_values_are_rounded_to_significant_digits_like_a_format_string():
     values = np.random.default_rng(3).lognormal(0, 12, 5000) * np.where(np.arange(5000) % 2, 1, -1)
-    ours = optim._significant(values, 4)
+    ours = plotting.significant(values, 4)
     formatted = np.array([float(f"{v:.4g}") for v in values.tolist()])
     assert np.all(np.abs(ours - formatted) <= np.spacing(np.abs(formatted)))   # at most one ulp
     edge = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, 1.7e308, 123456.789, 0.1 + 0.2])
-    assert optim._significant(edge, 4).tolist()[5:] == [5e-324, 1.7e308, 123500.0, 0.3]
-    assert optim._significant(edge, 4)[:2].tolist() == [0.0, -0.0]
-    assert np.array_equal(optim._significant(edge, 4)[2:5], edge[2:5], equal_nan=True)
+    assert plotting.significant(edge, 4).tolist()[5:] == [5e-324, 1.7e308, 123500.0, 0.3]
+    assert plotting.significant(edge, 4)[:2].tolist() == [0.0, -0.0]
+    assert np.array_equal(plotting.significant(edge, 4)[2:5], edge[2:5], equal_nan=True)
 
 
 def test_optim_widget_lines_are_the_run_results():

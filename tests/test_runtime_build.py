@@ -1,5 +1,6 @@
 """The runtime files in the built site: self-hosted and verified, or the official CDN."""
 
+import importlib
 import importlib.util
 import json
 import os
@@ -40,10 +41,12 @@ def test_site_lock_adds_demos_wheel_with_its_real_hash_and_numpy_dependency(site
     assert pyodide_files.sha256_of(wheel) == demos["sha256"]
     names = zipfile.ZipFile(wheel).namelist()
     assert "demos/widget.py" in names and "demos/bridge.py" in names
-    # No stray local caches: the only bytecode is the wheel's own, one per module.
+    assert "demos/widgets/linear.py" in names    # the widgets subpackage too
+    # No stray local caches: the only bytecode is the wheel's own, one per module (in its folder).
     modules = sorted(n for n in names if n.endswith(".py"))
     assert sorted(n for n in names if "__pycache__" in n) == sorted(
-        f"demos/__pycache__/{n[len('demos/'):-len('.py')]}.{pyodide_bytecode.PYODIDE_CACHE_TAG}.pyc" for n in modules)
+        f"{n.rpartition('/')[0]}/__pycache__/{n.rpartition('/')[2][:-len('.py')]}."
+        f"{pyodide_bytecode.PYODIDE_CACHE_TAG}.pyc" for n in modules)
 
 
 def test_wheel_name_changes_with_the_sources(tmp_path):
@@ -57,10 +60,21 @@ def test_wheel_name_changes_with_the_sources(tmp_path):
     assert second.name != first.name and second.name.startswith("demos-1.0+")
 
 
-def test_widget_index_names_the_module_of_every_widget():
+def test_widget_index_names_the_widgets_module_of_every_widget():
     from demos import widget
-    assert demos_wheel.widget_index() == {widget_id: spec["render"].__module__
-                                          for widget_id, spec in widget.registry().items()}
+    index = demos_wheel.widget_index()
+    assert set(index) == set(widget.registry())
+    for widget_id, module in index.items():
+        assert module.startswith("demos.widgets."), (widget_id, module)
+        assert importlib.import_module(module).WIDGETS[widget_id] is widget.registry()[widget_id]
+
+
+def test_widget_index_reads_only_the_widgets_folder(tmp_path):
+    package = tmp_path / "demos"
+    (package / "widgets").mkdir(parents=True)
+    (package / "topic.py").write_text("WIDGETS = {'in-maths': 1}\n")
+    (package / "widgets" / "topic.py").write_text("WIDGETS = {'shown': 1}\n")
+    assert demos_wheel.widget_index(package) == {"shown": "demos.widgets.topic"}
 
 
 @pytest.mark.parametrize(("source", "expected"), [
@@ -87,8 +101,9 @@ def test_in_the_wheel_a_widget_imports_only_its_own_module(tmp_path):
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site-packages")})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["demos.bridge", "demos.conv", "demos.optim", "demos.raster",
-                                     "demos.widget"]
+    assert result.stdout.split() == ["demos.bridge", "demos.checks", "demos.conv", "demos.optim",
+                                     "demos.plotting", "demos.raster", "demos.widget",
+                                     "demos.widgets", "demos.widgets.conv", "demos.widgets.optim"]
 
 
 # Imports the demos package from an unpacked wheel with compiling switched off: a module whose
@@ -101,6 +116,7 @@ def refuse(self, data, path, **kwargs):
 importlib.machinery.SourceFileLoader.source_to_code = refuse
 import demos.widget, demos.bridge, demos.conv
 demos.widget.describe("conv-layer")
+print(sys.modules["demos.widgets.conv"].__cached__)
 print(demos.conv.__cached__)
 """
 
@@ -115,7 +131,9 @@ def test_the_wheel_carries_bytecode_that_python_uses_until_the_source_changes(tm
                                  cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(packages)})
     result = run()
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith(f"conv.{pyodide_bytecode.PYODIDE_CACHE_TAG}.pyc")
+    widgets_conv, conv_cached = result.stdout.split()
+    assert widgets_conv.endswith(f"widgets/__pycache__/conv.{pyodide_bytecode.PYODIDE_CACHE_TAG}.pyc")
+    assert conv_cached.endswith(f"demos/__pycache__/conv.{pyodide_bytecode.PYODIDE_CACHE_TAG}.pyc")
     # The bytecode is checked against its source's hash: an edited module is compiled again.
     conv = packages / "demos" / "conv.py"
     conv.write_text(conv.read_text() + "\n# edited\n")
