@@ -454,9 +454,9 @@ def _render_layer(H, W, C_in, kernel, stride, padding, dilation, filters, mode):
                 if (m := _axis_message(axis, size, kernel, stride, padding, dilation))]
     gaps = [(axis, _skipped_cells(size, kernel, stride, padding, dilation)) for axis, size in axes]
     if any(count for _, count in gaps):
-        counts = ", ".join(f"{axis} 방향 {count}칸" for axis, count in gaps)
+        skipped = ", ".join(f"{axis} 방향 {count}칸" for axis, count in gaps)
         messages.append(f"stride와 dilation 때문에 창과 창 사이(또는 커널 탭 사이)에 어떤 창도 "
-                        f"읽지 않는 입력이 있습니다 ({counts}, 그림의 빨간 칸).")
+                        f"읽지 않는 입력이 있습니다 ({skipped}, 그림의 빨간 칸).")
     if messages:
         note = w.text(" ".join(messages), tone="warn")
     else:
