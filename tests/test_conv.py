@@ -20,8 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from demos import conv, widget
+from demos import widget
 from demos.conv import conv_output_size, summarize, window_taps
+from demos.widgets import conv as conv_widgets
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -629,8 +630,8 @@ def test_3x3_vs_7x7_numbers(channels, size):
 
 
 def test_widget_ids_are_registered():
-    assert set(conv.WIDGETS) == {"conv-layer", "conv-stack", "conv-3x3-vs-7x7"}
-    assert set(conv.WIDGETS) <= set(widget.registry())
+    assert set(conv_widgets.WIDGETS) == {"conv-layer", "conv-stack", "conv-3x3-vs-7x7"}
+    assert set(conv_widgets.WIDGETS) <= set(widget.registry())
 
 
 # ---------------------------------------------------------------------------------------------
