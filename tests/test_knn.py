@@ -442,6 +442,14 @@ def test_knn_click_removes_nearest_point():
     assert reset["state"]["points"] == [] and reset["state"]["removed"] == []
 
 
+@pytest.mark.parametrize("points", [[[0.1, 0.2]], [[0.1, 0.2, 1.5]], [[0.1, 0.2, -1]],
+                                    [[0.1, 0.2, 5]], [[0.1, 0.2, 0], [0.3, 0.4, 9]]])
+def test_knn_refuses_added_points_that_are_not_x_y_and_a_class_with_a_colour(points):
+    result = widget.update("knn", {"points": points, "query": [0.1, 0.2]})
+    assert not result["ok"] and "'추가한 점' 상태가 올바르지 않습니다" in result["message"]
+    assert widget.update("knn", {"points": [[0.1, 0.2, 4]], "query": [0.1, 0.2]})["ok"]
+
+
 def test_knn_pinned_query_shows_neighbours_votes_and_distances():
     state = {"mode": "query", "k": "6", "metric": "l1"}
     result = widget.update("knn", state, {"type": "click", "plot": "knn-plane",

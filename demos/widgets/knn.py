@@ -107,11 +107,13 @@ TEXT = {
 # ---------------------------------------------------------------------------------------------
 
 def _parse_points(raw, name: str) -> np.ndarray:
-    """Hidden list [[x, y, label], ...] -> (P, 3) float array."""
+    """Hidden list [[x, y, label], ...] -> (P, 3) float array, labels in [0, MAX_CLASSES)."""
     if raw in (None, []):
         return np.zeros((0, 3))
     pts = checks.float_array(raw, name, 2)
-    if pts.shape[1] != 3 or not np.all(pts[:, 2] == np.round(pts[:, 2])) or np.any(pts[:, 2] < 0):
+    labels = pts[:, 2] if pts.shape[1] == 3 else None
+    if (labels is None or not np.all(labels == np.round(labels)) or np.any(labels < 0)
+            or np.any(labels >= MAX_CLASSES)):  # each class needs a colour
         raise ValueError(TEXT["bad_points"].format(name=name))
     return pts
 
