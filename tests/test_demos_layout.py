@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 MATHS_MODULES = ["conv", "knn", "linear", "optim"]
 # Maths modules whose widget code has not moved to demos/widgets/ yet. Strict: moving one makes
 # its test pass, which fails here until it is taken off this list.
-NOT_YET_SPLIT = {"knn", "optim"}
+NOT_YET_SPLIT = {"optim"}
 DRAWING = ("demos.widget", "demos.widgets", "demos.plotting", "demos.raster", "plotly")
 
 
