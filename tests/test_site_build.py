@@ -372,3 +372,29 @@ def test_no_asset_from_outside_the_site(site):
         assert not loaded, f"{page} loads {loaded}"
         assert "@import" not in html
         assert "fonts.googleapis" not in html
+
+
+def test_every_page_links_the_hooks_assets_once_with_the_runtime_scripts_first(site):
+    for page in ["index.html", "lectures/lecture-05/index.html", "notebooks/conv/index.html"]:
+        html = (site / page).read_text(encoding="utf-8")
+        scripts = [s.rsplit("/", 1)[-1] for s in re.findall(r'<script src="([^"]+)"', html)]
+        styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+        # The extra scripts follow Material's bundle (a notebook's own script sits in the content).
+        bundle = next(i for i, name in enumerate(scripts) if name.startswith("bundle."))
+        assert scripts[bundle + 1:bundle + 3] == ["config.js", "boot.js"], page
+        for name in ["katex.min.js", "auto-render.min.js", "katex-init.js", "questions.js"]:
+            assert scripts.count(name) == 1, (page, name)
+        for name in ["host.css", "cells.css", "notebooks.css", "katex.min.css"]:
+            assert sum(s.endswith("/" + name) for s in styles) == 1, (page, name)
+
+
+def test_link_assets_moves_first_scripts_ahead_and_never_links_twice():
+    from types import SimpleNamespace
+
+    from sitekit.site_files import link_assets
+
+    config = SimpleNamespace(extra_javascript=["a.js", "boot.js", "b.js"], extra_css=["x.css"])
+    link_assets(config, first_scripts=("config.js", "boot.js"), scripts=("b.js", "c.js"),
+                styles=("x.css", "y.css"))
+    assert config.extra_javascript == ["config.js", "boot.js", "a.js", "b.js", "c.js"]
+    assert config.extra_css == ["x.css", "y.css"]
