@@ -16,7 +16,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from conftest import mkdocs_build
+from conftest import mkdocs_build, project_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "notes"
@@ -304,6 +304,20 @@ def test_demo_placeholders_follow_front_matter(site, number):
 # ---------------------------------------------------------------------------------------------
 # Roadmap, log, home, navigation, search.
 # ---------------------------------------------------------------------------------------------
+
+def test_strict_build_fails_naming_a_placed_widget_no_module_declares(tmp_path):
+    project = project_copy(tmp_path / "project")
+    note = project / "notes" / "lecture-03.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("demos:\n", "demos:\n  no-such-demo: 2\n", 1),
+                    encoding="utf-8")
+    result = mkdocs_build(tmp_path / "site", project)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    warnings = [line for line in log.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, log
+    assert "notes/lecture-03.md: demos: 'no-such-demo'" in warnings[0]
+    assert "not a declared widget" in warnings[0] and "optim" in warnings[0]
+
 
 def test_roadmap_and_log_pages(site):
     roadmap = article(site, "roadmap")
