@@ -10,7 +10,8 @@
   itself, rebuilt from ``demos/`` on every build, so ``mkdocs serve`` picks up edits in ``demos/``.
 * Plotly.js bundled with esbuild from npm (package-lock.json; see sitekit/plotly_bundle.py), never
   pasted into the repository;
-  ``assets/cs231n/config.js`` tells the browser where all this is (KaTeX comes from hooks/notes.py).
+  ``assets/cs231n/config.js`` tells the browser where all this is (KaTeX comes from hooks/notes.py);
+  ``assets/cs231n/theme.js`` colours every figure, of the widgets and of the notebook pages.
 """
 
 from __future__ import annotations
@@ -47,7 +48,9 @@ def on_config(config):
     log.info("Pyodide %s: %s", pyodide_files.VERSION,
              f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.cdn_url()}")
     # First among the extra scripts: they run right after Material's bundle (see boot.js for why).
-    link_assets(config, first_scripts=("assets/cs231n/config.js", "assets/cs231n/boot.js"),
+    # theme.js: the figures' colours, shared by the widget host and the notebook pages.
+    link_assets(config, first_scripts=("assets/cs231n/config.js", "assets/cs231n/boot.js",
+                                       "assets/cs231n/theme.js"),
                 styles=("assets/cs231n/host.css",))
     return config
 

@@ -395,7 +395,7 @@ def test_every_page_links_the_hooks_assets_once_with_the_runtime_scripts_first(s
         styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
         # The extra scripts follow Material's bundle (a notebook's own script sits in the content).
         bundle = next(i for i, name in enumerate(scripts) if name.startswith("bundle."))
-        assert scripts[bundle + 1:bundle + 3] == ["config.js", "boot.js"], page
+        assert scripts[bundle + 1:bundle + 4] == ["config.js", "boot.js", "theme.js"], page
         for name in ["katex.min.js", "auto-render.min.js", "katex-init.js", "questions.js"]:
             assert scripts.count(name) == 1, (page, name)
         for name in ["host.css", "cells.css", "notebooks.css", "katex.min.css"]:
