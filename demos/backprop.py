@@ -7,7 +7,8 @@ Contract (design.md, ``demos.backprop``):
   over the graph. The expression is parsed with ``ast`` against a small grammar (number literals,
   variable names, ``+ - * /``, unary ``-``, ``**`` with a number-literal exponent, parentheses,
   ``exp log tanh sigmoid relu max(a, b)``) and never evaluated; anything else, a missing variable or
-  a non-finite value or gradient anywhere is a Korean ``ValueError``. Gradients are torch.autograd's:
+  a non-finite value or gradient anywhere is a Korean ``ValueError``. Gradients are
+  torch.autograd's:
   ``relu'(0) = 0``; ``max(a, b)`` at a tie sends half the gradient to each side (``torch.maximum``);
   ``x ** 0`` has gradient 0; a node used twice adds its gradients (fan-out).
 * ``two_layer_net_loss(X, y, W1, b1, W2, b2, reg=0.0, activation="relu")`` -> ``(loss, grads)``:
@@ -15,8 +16,7 @@ Contract (design.md, ``demos.backprop``):
   so scores of 1e4 do not overflow) plus ``reg * (sum(W1**2) + sum(W2**2))``.
 
 Besides the contract: the graph with its per-step forward and backward records (what the widget
-"backprop-graph" steps through), the net's SGD step, 2-D data sets, accuracy and the assignment's
-gradient check (what "mlp-train" shows).
+"backprop-graph" steps through). Training the net on 2-D data is ``demos.mlp``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,7 @@ import numpy as np
 from demos import checks
 
 __all__ = ["evaluate_expression", "two_layer_net_loss", "build_graph", "backward", "Node",
-           "ACTIVATIONS", "DATASETS", "activate", "forward_scores", "init_params", "sgd_step",
-           "train", "predict", "accuracy", "make_data", "rel_error", "gradient_check"]
+           "local_gradients", "ACTIVATIONS", "activate", "forward_scores", "loss_and_grads"]
 
 FUNCTIONS = {"exp": 1, "log": 1, "tanh": 1, "sigmoid": 1, "relu": 1, "max": 2}
 BINARY = {ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Div: "div"}
@@ -341,8 +340,9 @@ def forward_scores(X: np.ndarray, params: dict, activation: str) -> np.ndarray:
     return h @ params["W2"] + params["b2"]
 
 
-def _loss_and_grads(X, y, W1, b1, W2, b2, reg, activation):
-    """The unchecked forward and backward pass of ``two_layer_net_loss``."""
+def loss_and_grads(X, y, W1, b1, W2, b2, reg, activation):
+    """The forward and backward pass of ``two_layer_net_loss`` on inputs already checked (a
+    training loop checks once, then calls this)."""
     N = X.shape[0]
     h, dh_dz = activate(X @ W1 + b1, activation)                       # (N, H)
     scores = h @ W2 + b2                                               # (N, K)
@@ -366,129 +366,8 @@ def two_layer_net_loss(X, y, W1, b1, W2, b2, reg=0.0, activation="relu"):
         raise ValueError(f"activation은 {', '.join(ACTIVATIONS)} 중 하나여야 합니다 "
                          f"(입력: {activation!r}).")
     with np.errstate(over="ignore", invalid="ignore"):
-        loss, grads = _loss_and_grads(X, y, W1, b1, W2, b2, reg, activation)
+        loss, grads = loss_and_grads(X, y, W1, b1, W2, b2, reg, activation)
     if not np.isfinite(loss) or not all(np.all(np.isfinite(g)) for g in grads.values()):
         raise ValueError("값이 너무 커서 손실이나 기울기가 유한하지 않습니다. 가중치나 입력을 "
                          "줄이세요.")
     return loss, grads
-
-
-# ---------------------------------------------------------------------------------------------
-# Training and data.
-# ---------------------------------------------------------------------------------------------
-
-def init_params(D: int, H: int, K: int, seed: int = 0) -> dict:
-    """W1 (D, H), W2 (H, K) drawn N(0, 1/fan_in) (He-like), b1, b2 zero."""
-    rng = np.random.default_rng(seed)
-    return {"W1": rng.standard_normal((D, H)) * np.sqrt(2.0 / D), "b1": np.zeros(H),
-            "W2": rng.standard_normal((H, K)) * np.sqrt(1.0 / H), "b2": np.zeros(K)}
-
-
-def sgd_step(params: dict, X, y, lr: float, reg: float, activation: str) -> tuple[dict, float]:
-    """One full-batch gradient step -> (new params, the loss before the step)."""
-    loss, grads = two_layer_net_loss(X, y, params["W1"], params["b1"], params["W2"],
-                                     params["b2"], reg, activation)
-    return {k: params[k] - lr * grads[k] for k in params}, loss
-
-
-def train(params: dict, X, y, steps: int, lr: float, reg: float,
-          activation: str) -> tuple[dict, list[float]]:
-    """``steps`` SGD steps -> (params, the loss before each step). Inputs are checked once."""
-    params, losses = sgd_step(params, X, y, lr, reg, activation) if steps else (params, [])
-    losses = [losses] if steps else []
-    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.int64)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps - 1):
-            loss, grads = _loss_and_grads(X, y, *(params[k] for k in ("W1", "b1", "W2", "b2")),
-                                          reg, activation)
-            if not np.isfinite(loss):
-                raise ValueError("손실이 발산했습니다 (NaN/무한대). 학습률(learning rate)을 "
-                                 "줄이고 다시 시작하세요.")
-            params = {k: params[k] - lr * grads[k] for k in params}
-            losses.append(loss)
-    return params, losses
-
-
-def predict(params: dict, X: np.ndarray, activation: str) -> np.ndarray:
-    return np.argmax(forward_scores(X, params, activation), axis=1)
-
-
-def accuracy(params: dict, X: np.ndarray, y: np.ndarray, activation: str) -> float:
-    return float(np.mean(predict(params, X, activation) == y)) if len(y) else float("nan")
-
-
-DATASETS = [("spiral", "나선 (spiral)"), ("blobs", "덩어리 (blobs)"), ("circles", "동심원 (circles)"),
-            ("xor", "XOR")]
-MAX_CLASSES = 5
-
-
-def make_data(kind: str, n_points: int, n_classes: int, noise: float,
-              seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """X (N, 2) in about [-1, 1]^2 and y (N,); the same for the same arguments. XOR has 2 classes
-    whatever ``n_classes`` is (the sign of x1·x2)."""
-    if kind not in dict(DATASETS):
-        raise ValueError(f"데이터는 {', '.join(k for k, _ in DATASETS)} 중 하나여야 합니다.")
-    n = checks.integer(n_points, "점 개수", low=2, high=1000)
-    c = checks.integer(n_classes, "클래스 개수", low=2, high=MAX_CLASSES)
-    noise = checks.real(noise, "noise", low=0.0, high=1.0)
-    rng = np.random.default_rng(checks.integer(seed, "seed", low=0))
-    y = np.arange(n) % c
-    if kind == "spiral":           # CS231n's spiral: each class an arm turning 4 radians
-        r = rng.uniform(0.05, 1.0, n)
-        t = 2 * np.pi * y / c + 4.0 * r + 1.5 * noise * rng.standard_normal(n)
-        X = 0.9 * np.stack([r * np.sin(t), r * np.cos(t)], axis=1)
-    elif kind == "blobs":
-        angle = 2 * np.pi * y / c + np.pi / 2
-        X = 0.55 * np.stack([np.cos(angle), np.sin(angle)], 1) + (0.1 + 0.4 * noise) * \
-            rng.standard_normal((n, 2))
-    elif kind == "circles":
-        r = 0.9 * (y + 0.5) / c + 0.25 * noise * rng.standard_normal(n)
-        t = rng.uniform(0, 2 * np.pi, n)
-        X = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
-    else:
-        X = rng.uniform(-0.95, 0.95, (n, 2)) + 0.25 * noise * rng.standard_normal((n, 2))
-        y = (X[:, 0] * X[:, 1] < 0).astype(np.int64)
-    return X, y.astype(np.int64)
-
-
-# ---------------------------------------------------------------------------------------------
-# Gradient check (CS231n assignment 1/2).
-# ---------------------------------------------------------------------------------------------
-
-def rel_error(a, n) -> float:
-    """The assignment's ``max |a - n| / max(1e-8, |a| + |n|)``, entry by entry."""
-    a, n = np.asarray(a, dtype=np.float64), np.asarray(n, dtype=np.float64)
-    return float(np.max(np.abs(a - n) / np.maximum(1e-8, np.abs(a) + np.abs(n))))
-
-
-def gradient_check(X, y, params: dict, reg: float, activation: str, h: float = 1e-5,
-                   max_entries: int | None = None, seed: int = 0) -> dict:
-    """Analytic gradient against central differences ``(L(p + h) - L(p - h)) / 2h`` ->
-    ``{name: {"indices", "analytic", "numeric", "rel_error"}}``. With ``max_entries`` only that
-    many entries of each parameter (chosen with ``seed``) are checked."""
-    _, grads = two_layer_net_loss(X, y, *(params[k] for k in ("W1", "b1", "W2", "b2")),
-                                  reg, activation)
-    rng = np.random.default_rng(seed)
-    result = {}
-    for name in ("W1", "b1", "W2", "b2"):
-        flat = np.array(params[name], dtype=np.float64).ravel()
-        picks = np.arange(flat.size)
-        if max_entries is not None and flat.size > max_entries:
-            picks = np.sort(rng.choice(flat.size, max_entries, replace=False))
-        numeric = np.array([_central_difference(X, y, params, name, i, h, reg, activation)
-                            for i in picks])
-        analytic = grads[name].ravel()[picks]
-        result[name] = {"indices": picks, "analytic": analytic, "numeric": numeric,
-                        "rel_error": rel_error(analytic, numeric)}
-    return result
-
-
-def _central_difference(X, y, params, name, i, h, reg, activation) -> float:
-    def loss_with(delta):
-        moved = dict(params)
-        flat = np.array(params[name], dtype=np.float64).ravel()
-        flat[i] += delta
-        moved[name] = flat.reshape(np.shape(params[name]))
-        return two_layer_net_loss(X, y, moved["W1"], moved["b1"], moved["W2"], moved["b2"],
-                                  reg, activation)[0]
-    return (loss_with(h) - loss_with(-h)) / (2 * h)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from scipy.special import logsumexp
 
-from demos import backprop
+from demos import backprop, mlp
 from demos.backprop import evaluate_expression, two_layer_net_loss
 
 HANGUL = re.compile(r"[가-힣]")
@@ -232,7 +232,7 @@ def test_two_layer_net_matches_central_differences(activation, reg):
     for name, p in params.items():
         f = lambda: two_layer_net_loss(X, y, W1, b1, W2, b2, reg, activation)[0]  # noqa: E731
         numeric = numerical_gradient(f, p)
-        assert backprop.rel_error(grads[name], numeric) < 1e-6, name
+        assert mlp.rel_error(grads[name], numeric) < 1e-6, name
 
 
 def test_large_scores_do_not_overflow_the_softmax():
@@ -246,7 +246,7 @@ def test_large_scores_do_not_overflow_the_softmax():
     assert loss == pytest.approx(reference_loss(X, y, W1, b1, W2, b2, 0.0, "relu"), rel=1e-12)
     assert all(np.all(np.isfinite(g)) for g in grads.values())
     f = lambda: two_layer_net_loss(X, y, W1, b1, W2, b2, 0.0, "relu")[0]  # noqa: E731
-    assert backprop.rel_error(grads["b2"], numerical_gradient(f, b2, h=1e-4)) < 1e-6
+    assert mlp.rel_error(grads["b2"], numerical_gradient(f, b2, h=1e-4)) < 1e-6
 
 
 def test_inputs_are_not_modified_and_bias_is_not_regularised():
@@ -280,40 +280,40 @@ def test_two_layer_net_refuses_bad_input_in_korean(change, needle):
 
 def test_rel_error_is_the_assignments():
     a, n = np.array([1.0, 0.0, -2.0]), np.array([1.0, 1e-10, -2.2])
-    assert backprop.rel_error(a, n) == pytest.approx(0.2 / 4.2)      # 1e-10 / 1e-8 is smaller
-    assert backprop.rel_error([0.0], [1e-9]) == pytest.approx(0.1)   # the 1e-8 floor
-    assert backprop.rel_error([0.0], [0.0]) == 0.0
+    assert mlp.rel_error(a, n) == pytest.approx(0.2 / 4.2)      # 1e-10 / 1e-8 is smaller
+    assert mlp.rel_error([0.0], [1e-9]) == pytest.approx(0.1)   # the 1e-8 floor
+    assert mlp.rel_error([0.0], [0.0]) == 0.0
 
 
 def test_gradient_check_agrees_and_catches_a_wrong_gradient(monkeypatch):
-    X, y = backprop.make_data("spiral", 30, 3, 0.2, 0)
-    params = backprop.init_params(2, 8, 3, seed=1)
+    X, y = mlp.make_data("spiral", 30, 3, 0.2, 0)
+    params = mlp.init_params(2, 8, 3, seed=1)
     for activation in backprop.ACTIVATIONS:
-        check = backprop.gradient_check(X, y, params, 1e-2, activation)
+        check = mlp.gradient_check(X, y, params, 1e-2, activation)
         assert max(c["rel_error"] for c in check.values()) < 1e-6
         assert len(check["W1"]["numeric"]) == 16
-    sampled = backprop.gradient_check(X, y, params, 0.0, "tanh", max_entries=5)
+    sampled = mlp.gradient_check(X, y, params, 0.0, "tanh", max_entries=5)
     assert [len(c["indices"]) for c in sampled.values()] == [5, 5, 5, 3]
-    real = backprop._loss_and_grads
-    monkeypatch.setattr(backprop, "_loss_and_grads", lambda *a: (
+    real = backprop.loss_and_grads
+    monkeypatch.setattr(backprop, "loss_and_grads", lambda *a: (
         lambda loss, g: (loss, {**g, "b2": g["b2"] * 1.1}))(*real(*a)))
-    assert backprop.gradient_check(X, y, params, 0.0, "relu")["b2"]["rel_error"] > 1e-2
+    assert mlp.gradient_check(X, y, params, 0.0, "relu")["b2"]["rel_error"] > 1e-2
 
 
 def test_training_lowers_the_loss_and_fits_the_spiral():
-    X, y = backprop.make_data("spiral", 90, 3, 0.1, 0)
-    params = backprop.init_params(2, 32, 3, seed=0)
-    trained, losses = backprop.train(params, X, y, 400, 1.0, 1e-4, "relu")
+    X, y = mlp.make_data("spiral", 90, 3, 0.1, 0)
+    params = mlp.init_params(2, 32, 3, seed=0)
+    trained, losses = mlp.train(params, X, y, 400, 1.0, 1e-4, "relu")
     assert len(losses) == 400 and losses[-1] < 0.5 * losses[0]
-    assert backprop.accuracy(trained, X, y, "relu") > 0.9
-    again, _ = backprop.train(params, X, y, 400, 1.0, 1e-4, "relu")     # pure: same result
+    assert mlp.accuracy(trained, X, y, "relu") > 0.9
+    again, _ = mlp.train(params, X, y, 400, 1.0, 1e-4, "relu")     # pure: same result
     assert all(np.array_equal(again[k], trained[k]) for k in trained)
 
 
-@pytest.mark.parametrize("kind", [k for k, _ in backprop.DATASETS])
+@pytest.mark.parametrize("kind", [k for k, _ in mlp.DATASETS])
 def test_data_sets_are_seeded_and_in_the_plane(kind):
-    X, y = backprop.make_data(kind, 100, 3, 0.2, 7)
-    X2, y2 = backprop.make_data(kind, 100, 3, 0.2, 7)
+    X, y = mlp.make_data(kind, 100, 3, 0.2, 7)
+    X2, y2 = mlp.make_data(kind, 100, 3, 0.2, 7)
     assert np.array_equal(X, X2) and np.array_equal(y, y2) and X.shape == (100, 2)
     assert np.abs(X).max() < 1.5
     assert set(y) == ({0, 1} if kind == "xor" else {0, 1, 2})

@@ -270,9 +270,9 @@ def _step_note(vm: dict) -> dict:
         local=_num(rec["local"]), down=_num(rec["downstream"]), gate=_gate_note(vm, rec))
     if rec["before"] != 0 or len(target.consumers) > 1:
         fan_out = len(target.consumers) > 1
-        sentence += TEXT["accumulate" if fan_out else "carry"].format(target=target.text, before=_num(rec["before"]),
-                                              down=_num(rec["downstream"]),
-                                              after=_num(rec["after"]))
+        sentence += TEXT["accumulate" if fan_out else "carry"].format(
+            target=target.text, before=_num(rec["before"]), down=_num(rec["downstream"]),
+            after=_num(rec["after"]))
     return text(sentence, "ok" if len(target.consumers) > 1 else "info")
 
 

@@ -1,7 +1,7 @@
-"""Widget "mlp-train" (Lecture 4): a two-layer net you train on 2-D data.
+"""Widget "mlp-train" (Lecture 4): a two-layer net you train on 2-D data (``demos.mlp``).
 
-A 2 → H → K softmax classifier (``demos.backprop``) trains while the decision regions and the loss
-curve follow; a comparison view trains a small net, a large one and a large one with L2 side by
+A 2 → H → K softmax classifier (the net of ``demos.backprop``) trains while the decision regions
+and the loss curve follow; a comparison view trains a small net, a large one and a large one with L2 side by
 side (the author's question: keep the net large and regularise strongly); a gradient check compares
 the analytic gradient with central differences. The training state (weights, step, loss history)
 lives in hidden controls, so every update is a pure function of the state. Layers as in the other
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from demos import backprop, checks
-from demos.backprop import DATASETS, MAX_CLASSES
+from demos import backprop, checks, mlp
+from demos.mlp import DATASETS, MAX_CLASSES
 from demos.plotting import (CLASS_COLORS, chart_layout, class_name, plane_grid,
                             plane_layout, region_image, rounded, significant)
 from demos.widget import (button, click_xy, hidden, legend, plot, select, slider, stats, table,
@@ -76,7 +76,7 @@ def _config(values: dict) -> str:
 
 
 def _data(values: dict) -> tuple[np.ndarray, np.ndarray]:
-    X, y = backprop.make_data(values["dataset"], values["n_points"], values["n_classes"],
+    X, y = mlp.make_data(values["dataset"], values["n_points"], values["n_classes"],
                               values["noise"], values["seed"])
     added = _added(values["points"])
     return np.concatenate([X, added[:, :2]]), np.concatenate([y, added[:, 2].astype(np.int64)])
@@ -105,7 +105,7 @@ def _classes(values: dict, y: np.ndarray) -> int:
 
 
 def _fresh(values: dict, K: int) -> list[dict]:
-    return [backprop.init_params(2, H, K, seed=values["seed"]) for _, H, _ in _nets(values)]
+    return [mlp.init_params(2, H, K, seed=values["seed"]) for _, H, _ in _nets(values)]
 
 
 def _params_from_state(values: dict, K: int) -> tuple[list[dict], int, list]:
@@ -140,7 +140,7 @@ def _train(values: dict, steps: int) -> dict:
     nets, done, history = _params_from_state(values, K)
     trained, last = [], []
     for params, (_, _, reg) in zip(nets, _nets(values)):
-        params, losses = backprop.train(params, X, y, steps, values["lr"], reg,
+        params, losses = mlp.train(params, X, y, steps, values["lr"], reg,
                                         values["activation"])
         trained.append({k: v.tolist() for k, v in params.items()})
         last.append(losses[-1])
@@ -174,7 +174,7 @@ def mlp_view_model(values: dict) -> dict:
     their parameters, decision map (GRID², ) and accuracies, the step and the loss history."""
     X, y = _data(values)
     K = _classes(values, y)
-    Xv, yv = backprop.make_data(values["dataset"], 300, values["n_classes"], values["noise"],
+    Xv, yv = mlp.make_data(values["dataset"], 300, values["n_classes"], values["noise"],
                                 values["seed"] + 1)
     params, steps, history = _params_from_state(values, K)
     centres, grid = plane_grid(LIM, GRID)
@@ -183,9 +183,9 @@ def mlp_view_model(values: dict) -> dict:
     for p, (name, H, reg) in zip(params, _nets(values)):
         loss, _ = backprop.two_layer_net_loss(X, y, p["W1"], p["b1"], p["W2"], p["b2"], reg, act)
         nets.append({"name": name, "H": H, "reg": reg, "params": p, "loss": loss,
-                     "map": backprop.predict(p, grid, act),
-                     "train_acc": backprop.accuracy(p, X, y, act),
-                     "val_acc": backprop.accuracy(p, Xv, yv, act)})
+                     "map": mlp.predict(p, grid, act),
+                     "train_acc": mlp.accuracy(p, X, y, act),
+                     "val_acc": mlp.accuracy(p, Xv, yv, act)})
     return {"X": X, "y": y, "K": K, "centres": centres, "nets": nets, "steps": steps,
             "history": history, "view": values["view"]}
 
@@ -250,7 +250,7 @@ def _loss_figure(vm: dict) -> dict:
 
 def _check_outputs(values: dict, vm: dict) -> list[dict]:
     net = vm["nets"][0]
-    check = backprop.gradient_check(vm["X"], vm["y"], net["params"], net["reg"],
+    check = mlp.gradient_check(vm["X"], vm["y"], net["params"], net["reg"],
                                     values["activation"], max_entries=20, seed=0)
     rows = [[name, "×".join(map(str, np.shape(net["params"][name]))), len(c["indices"]),
              f"{c['rel_error']:.1e}"] for name, c in check.items()]
