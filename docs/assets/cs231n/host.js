@@ -13,6 +13,68 @@
   const siteRoot = new URL(window.cs231n.siteRoot);
   const assetURL = (path) => new URL(path, siteRoot).href;
   const STOP_BUTTON_AFTER_MS = 400;
+  // A load that shows no sign of progress for this long has stalled (a file that never arrives):
+  // it fails with a message and 다시 시도 instead of waiting for ever. Long, because one step can
+  // be megabytes on a slow connection; tests shorten it with window.CS231N_LOAD_STALL_MS.
+  const LOAD_STALL_MS = 60_000;
+  // No demo argument nests deeper; Pyodide's JSON parser overflows its stack on a few thousand.
+  const MAX_ARGUMENT_DEPTH = 100;
+  const STOPPED = "계산을 중지했습니다.";
+
+  // An Error that says what kind of failure it is: "load" (the runtime could not load), "stopped"
+  // (the reader pressed 중지), "argument" (what JavaScript could not send), "python" (an answer).
+  const failure = (message, kind) => Object.assign(new Error(message), { kind });
+
+  function deferred() {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  }
+
+  // The deepest nesting of arrays / objects in a JSON text (brackets inside strings do not count).
+  function jsonDepth(json) {
+    let depth = 0, deepest = 0, inString = false;
+    for (let i = 0; i < json.length; i++) {
+      const c = json[i];
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === "[" || c === "{") deepest = Math.max(deepest, ++depth);
+      else if (c === "]" || c === "}") depth--;
+    }
+    return deepest;
+  }
+
+  // kwargs -> the JSON text the worker gets. What JSON cannot carry (a cycle, a BigInt) or nests
+  // deeper than any argument fails here at once, in Korean, before anything is queued.
+  function encodeArguments(name, kwargs) {
+    if (typeof name !== "string") {
+      throw failure("호출할 함수의 이름은 'demos.<모듈>.<함수>' 형식의 문자열이어야 합니다.", "argument");
+    }
+    let json;
+    try {
+      json = JSON.stringify(kwargs ?? {});
+    } catch {
+      throw failure("인자를 JSON으로 바꿀 수 없습니다. 자기 자신을 가리키는 객체(순환 참조)나 BigInt 값은 "
+                    + "넘길 수 없습니다.", "argument");
+    }
+    if (json === undefined) throw failure("인자는 {이름: 값} 형태의 객체여야 합니다.", "argument");
+    const depth = jsonDepth(json);
+    if (depth > MAX_ARGUMENT_DEPTH) {
+      throw failure(`인자가 너무 깊게 중첩되어 있습니다 (깊이 ${depth}, 최대 ${MAX_ARGUMENT_DEPTH}).`, "argument");
+    }
+    return json;
+  }
+
+  // A worker's answer to a call, as an object: a text that is not JSON still settles the call.
+  function parseAnswer(json) {
+    try {
+      const answer = JSON.parse(json);
+      if (answer && typeof answer === "object") return answer;
+    } catch { /* below */ }
+    return { error: "Python 런타임의 답을 읽을 수 없습니다. 다시 시도하세요." };
+  }
 
   // ------------------------------------------------------------------------------------------
   // Runtime: the worker, its loading progress, and calls into Python.
@@ -24,7 +86,10 @@
     error: null,
     stats: { starts: 0, loadSeconds: null },
     worker: null,
-    readyPromise: null,
+    loading: null,           // deferred of the current load; null before one and after a failure
+    stallTimer: null,
+    // id -> {id, name, json, label, owner, resolve, reject}. The worker runs calls one at a time,
+    // in the order sent: the first entry is the one running (once the runtime is ready).
     pending: new Map(),
     nextId: 1,
     listeners: new Set(),
@@ -32,86 +97,149 @@
     notify() { for (const listener of this.listeners) listener(this); },
 
     ready() {
-      if (this.readyPromise) return this.readyPromise;
+      if (this.loading) return this.loading.promise;
+      const loading = this.loading = deferred();
+      this.startWorker();
+      return loading.promise;   // already rejected if a kept error failed the load
+    },
+
+    // boot.js spawns the worker (perhaps already at page load) and sends it the configuration. Calls
+    // left waiting by a worker that was stopped are sent again to this one, in their order.
+    startWorker() {
       this.state = "loading";
       this.error = null;
       this.progress = { step: 0, total: 3, label: "Python 런타임 준비 중" };
       this.stats.starts += 1;
-      this.notify();
-      // boot.js spawns the worker (perhaps already at page load) and sends it the configuration.
       const { worker, early } = window.cs231n.takeWorker();
       this.worker = worker;
-      let resolve, reject;
-      const loading = new Promise((res, rej) => { resolve = res; reject = rej; });
-      this.readyPromise = loading;
-      this.rejectLoad = reject;
+      // A stopped worker's last messages may still be on their way: only this one's count.
+      const hear = (event) => { if (this.worker === worker) this.onMessage(event.data); };
       const onError = (event) => {
         event.preventDefault();
-        this.fail(`워커 오류: ${event.message || "알 수 없음"}`, reject);
+        if (this.worker === worker) this.fail(`워커 오류: ${event.message || "알 수 없음"}`);
       };
-      worker.onmessage = (event) => this.onMessage(event.data, resolve, reject);
+      worker.onmessage = hear;
       worker.onerror = onError;
-      for (const event of early) {
-        if (event.type === "error") onError(event);
-        else this.onMessage(event.data, resolve, reject);
+      this.watchForStall();
+      this.notify();
+      for (const call of [...this.pending.values()]) {
+        if (call.dropped) this.pending.delete(call.id);
+        else this.post(call);
       }
-      return loading;   // this.readyPromise is null again if a kept error failed the load already
+      for (const event of early) (event.type === "error" ? onError : hear)(event);
     },
 
-    onMessage(message, resolve, reject) {
+    // (Re)starts the stall timer: every message of a loading worker is a sign of progress.
+    watchForStall() {
+      clearTimeout(this.stallTimer);
+      const ms = Number(window.CS231N_LOAD_STALL_MS) || LOAD_STALL_MS;
+      this.stallTimer = setTimeout(() => {
+        const p = this.progress;
+        this.fail(`내려받기가 ${Math.round(ms / 1000)}초 동안 진행되지 않았습니다 (${p.label}, ${p.step}/${p.total}단계)`);
+      }, ms);
+    },
+
+    onMessage(message) {
+      if (this.state === "loading") this.watchForStall();
       if (message.type === "progress") {
         performance.mark(`cs231n:stage-${message.stage}`);
         this.progress = message;
         this.notify();
       } else if (message.type === "ready") {
+        clearTimeout(this.stallTimer);
         this.state = "ready";
-        this.rejectLoad = null;
         performance.mark("cs231n:runtime-ready");
         this.stats.loadSeconds = message.seconds;
         this.notify();
-        resolve();
+        this.loading.resolve();
       } else if (message.type === "init-error") {
         console.warn("Pyodide init failed:", message.message, message.detail);
-        this.fail(message.message, reject);
+        this.fail(message.message);
       } else if (message.type === "result") {
-        const call = this.pending.get(message.id);
-        if (!call) return;
-        this.pending.delete(message.id);
-        const answer = JSON.parse(message.json);
-        if ("ok" in answer) call.resolve(answer.ok);
-        else {
-          if (answer.detail) console.warn(answer.detail);
-          call.reject(new Error(answer.error));
-        }
+        this.settle(message);
       }
     },
 
-    fail(reason, reject) {
+    // A call's answer: {ok} resolves it, {error} rejects it with the (Korean) message. A runtime
+    // that broke (fatal) is replaced; the calls queued behind go to the new one.
+    settle(message) {
+      const call = this.pending.get(message.id);
+      if (!call) return;
+      this.pending.delete(message.id);
+      const answer = parseAnswer(message.json);
+      if ("ok" in answer) call.resolve(answer.ok);
+      else {
+        if (answer.detail) console.warn(answer.detail);
+        call.reject(failure(answer.error, answer.fatal ? "fatal" : "python"));
+      }
+      if (answer.fatal) this.replaceWorker();
+      this.notify();   // whoever waits behind it sees the queue move
+    },
+
+    fail(reason) {
       this.state = "error";
       this.error = reason;
-      this.stop(new Error("Python 런타임을 불러오지 못했습니다."));
-      this.readyPromise = null;
+      this.terminate();
+      const error = failure(`Python 런타임을 불러오지 못했습니다: ${reason.replace(/\.\s*$/, "")}.`, "load");
+      for (const call of this.pending.values()) call.reject(error);
+      this.pending.clear();
+      const loading = this.loading;
+      this.loading = null;
       this.notify();
-      reject(new Error(`Python 런타임을 불러오지 못했습니다: ${reason}`));
+      loading?.reject(error);
     },
 
-    stop(reason) {
+    terminate() {
+      clearTimeout(this.stallTimer);
       if (this.worker) this.worker.terminate();
       this.worker = null;
-      // A load still in progress would otherwise never settle: whoever waits on it hears why.
-      if (this.state === "loading" && this.rejectLoad) this.rejectLoad(reason);
-      this.rejectLoad = null;
-      for (const call of this.pending.values()) call.reject(reason);
-      this.pending.clear();
     },
 
-    // Stop a long computation: the only way to interrupt Python in a worker without
-    // SharedArrayBuffer (which static hosting cannot enable) is to terminate it and start again.
+    // The call the worker is running now, if any.
+    runningCall() {
+      return this.state === "ready" ? this.pending.values().next().value ?? null : null;
+    },
+
+    // 중지. The only way to interrupt Python in a worker without SharedArrayBuffer (which static
+    // hosting cannot enable) is to terminate it and start another. Only the computation running
+    // now is stopped (its caller hears STOPPED); the calls queued behind it go to the new worker,
+    // so whoever waited simply gets its answer.
     restart() {
-      this.stop(new Error("계산을 중지했습니다."));
-      this.readyPromise = null;
-      this.state = "idle";
+      const running = this.runningCall();
+      if (running) {
+        this.pending.delete(running.id);
+        running.reject(failure(STOPPED, "stopped"));
+      }
+      return this.replaceWorker();
+    },
+
+    // A new worker; a load in progress goes on in it (nothing was running yet).
+    replaceWorker() {
+      this.terminate();
+      if (this.state === "loading" && this.loading) {
+        this.startWorker();
+        return this.loading.promise;
+      }
+      this.loading = null;
       return this.ready();
+    },
+
+    // One caller's 중지 (a code cell's): interrupts the worker if that call is the one running;
+    // a call still waiting is dropped instead (the worker skips it, or its answer is ignored), and
+    // the computation ahead of it goes on. Returns "restarted" or "dropped".
+    stop(ticket) {
+      if (ticket.id !== undefined && this.runningCall()?.id === ticket.id) {
+        this.restart();
+        return "restarted";
+      }
+      ticket.cancelled = true;
+      const call = this.pending.get(ticket.id);
+      if (call) {
+        call.dropped = true;
+        call.reject(failure(STOPPED, "stopped"));
+        this.worker?.postMessage({ type: "cancel", id: call.id });
+      }
+      return "dropped";
     },
 
     // Resolves once the worker is past compiling Pyodide's WebAssembly (the "numpy" stage on), or
@@ -127,13 +255,22 @@
       });
     },
 
-    async call(name, kwargs = {}) {
+    // `ticket` says who calls and what for ({label, owner}); the call's id is written into it.
+    async call(name, kwargs = {}, ticket = {}) {
+      const json = encodeArguments(name, kwargs);
       await this.ready();
+      if (ticket.cancelled) throw failure(STOPPED, "stopped");
       return new Promise((resolve, reject) => {
-        const id = this.nextId++;
-        this.pending.set(id, { resolve, reject });
-        this.worker.postMessage({ type: "call", id, name, kwargs: JSON.stringify(kwargs) });
+        const call = { id: this.nextId++, name, json, resolve, reject,
+                       label: ticket.label || "페이지에서 요청한 계산", owner: ticket.owner ?? null };
+        ticket.id = call.id;
+        this.pending.set(call.id, call);
+        this.post(call);
       });
+    },
+
+    post(call) {
+      this.worker.postMessage({ type: "call", id: call.id, name: call.name, kwargs: call.json });
     },
   };
 
@@ -505,12 +642,39 @@
     }
 
     showProgress(rt) {
-      if (rt.state === "loading") {
-        const p = rt.progress || { step: 0, total: 3, label: "준비 중" };
-        this.status.replaceChildren(
-          el("progress", { max: p.total, value: p.step, class: "cs231n-progress" }),
-          el("span", { text: ` ${p.label}… (${p.step}/${p.total}단계)` }));
-      }
+      const p = rt.progress || { step: 0, total: 3, label: "준비 중" };
+      this.status.replaceChildren(
+        el("progress", { max: p.total, value: p.step, class: "cs231n-progress" }),
+        el("span", { text: ` ${p.label}… (${p.step}/${p.total}단계)` }));
+    }
+
+    // Who this widget's calls are, for the runtime's queue and for other waiting widgets.
+    ticket() {
+      return { label: "다른 데모", owner: this };
+    }
+
+    // While a call of this widget waits, its status says why: the runtime's loading progress, or,
+    // after STOP_BUTTON_AFTER_MS, the computation it waits for (its own, or one ahead of it such
+    // as a code cell's) with a 중지 that stops that computation. Returns the function that ends it.
+    watchWait() {
+      let long = false;
+      let shown = null;
+      const show = (rt) => {
+        if (rt.state === "loading") { shown = null; return this.showProgress(rt); }
+        if (!long || rt.state !== "ready") return;
+        const running = rt.runningCall();
+        const text = running && running.owner !== this
+          ? `앞선 계산(${running.label})이 끝나기를 기다리는 중… ` : "계산 중… ";
+        if (text === shown) return;   // the same 중지 button stays under the pointer
+        shown = text;
+        this.status.replaceChildren(el("span", { text }),
+          el("button", { type: "button", class: "cs231n-button", "data-stop": "", text: "중지",
+                         onclick: () => runtime.restart() }));
+      };
+      const timer = setTimeout(() => { long = true; show(runtime); }, STOP_BUTTON_AFTER_MS);
+      runtime.listeners.add(show);
+      if (runtime.state === "loading") show(runtime);
+      return () => { clearTimeout(timer); runtime.listeners.delete(show); };
     }
 
     async activate() {
@@ -522,38 +686,54 @@
 
     async start() {
       this.setState("loading");
-      const listener = (rt) => this.showProgress(rt);
-      runtime.listeners.add(listener);
-      this.showProgress(runtime);
+      const endWait = this.watchWait();
       try {
         // Plotly's start-up (about 250 ms of script here) waits until Pyodide is compiled: before,
         // it would take CPU from that compile; after it, the worker runs Python on one core and
         // the page has the other. (Drawing a few figures off screen meanwhile, to have Plotly's
         // code compiled before the first real one, made the first result no sooner once Python
         // loaded from bytecode, and made the page's tasks longer: 20-run A/B.)
-        const described = runtime.call("demos.widget.describe", { widget_id: this.id });  // starts it
+        const described = runtime.call("demos.widget.describe", { widget_id: this.id }, this.ticket());  // starts it
         const figures = runtime.pastCompile().then(plotly);
         const [spec] = await Promise.all([described, figures]);
-        this.spec = spec;
-        this.buildControls(spec);
+        endWait();
+        if (!this.spec) {          // a retry keeps the controls, and what the reader typed in them
+          this.spec = spec;
+          this.buildControls(spec);
+        }
         this.status.replaceChildren();
         this.setState("ready");
         await this.update(null);
       } catch (error) {
+        endWait();
         this.activating = null;
         this.showLoadError(error);
-      } finally {
-        runtime.listeners.delete(listener);
       }
     }
 
+    // Says why the widget could not start, with 다시 시도. When the runtime failed to load, the
+    // widget also comes back by itself as soon as it loads again: a retry anywhere on the page
+    // (another widget's, a code cell's run) revives every widget.
     showLoadError(error) {
       this.setState("error");
-      this.status.replaceChildren(
-        el("p", { class: "cs231n-text cs231n-text--warn",
-                  text: `${error.message} 인터넷 연결이나 사이트 파일을 확인한 뒤 다시 시도하세요.` }),
+      const text = error.kind === "load" ? `${error.message} 인터넷 연결이나 사이트 파일을 확인한 뒤 다시 시도하세요.`
+        : error.kind === "stopped" ? `${STOPPED} 다시 시도하면 데모를 다시 불러옵니다.`
+        : `데모를 준비하지 못했습니다: ${error.message} 다시 시도하세요.`;
+      this.status.replaceChildren(el("p", { class: "cs231n-text cs231n-text--warn", text }),
         el("button", { type: "button", class: "cs231n-button", "data-retry": "", text: "다시 시도",
-                       onclick: () => { this.activating = null; this.activate(); } }));
+                       onclick: () => this.retry() }));
+      if (error.kind !== "load") return;
+      const revive = (rt) => {
+        if (rt.state !== "loading") return;
+        runtime.listeners.delete(revive);
+        if (this.root.dataset.state === "error") this.retry();
+      };
+      runtime.listeners.add(revive);
+    }
+
+    retry() {
+      this.activating = null;
+      this.activate();
     }
 
     buildControls(spec) {
@@ -617,17 +797,23 @@
     }
 
     // One update at a time; edits made meanwhile collapse into one follow-up, events queue in order.
+    // A widget whose page was left (instant navigation) stops: its repeating action and queued
+    // edits would only keep the one worker from the page now shown.
     async pump() {
       if (this.busy || !this.spec) return;
+      if (!this.root.isConnected) {
+        this.stopRunning();
+        this.events = [];
+        this.queued = false;
+        return;
+      }
       const event = this.events.shift() || null;
       if (!event && !this.queued) return;
       this.queued = false;
       this.busy = true;
-      const slow = setTimeout(() => this.showStopButton(), STOP_BUTTON_AFTER_MS);
       try {
         await this.update(event);
       } finally {
-        clearTimeout(slow);
         this.busy = false;
       }
       if (this.running && !this.events.length && this.root.dataset.ok === "true") {
@@ -638,10 +824,13 @@
       }
     }
 
-    showStopButton() {
-      this.status.replaceChildren(el("span", { text: "계산 중… " }),
-        el("button", { type: "button", class: "cs231n-button", "data-stop": "", text: "중지",
-                       onclick: () => runtime.restart() }));
+    // After a call failed because the runtime stopped or broke: its reload shows in the status,
+    // or why it could not load.
+    followReload() {
+      if (runtime.state === "ready") return;
+      const endWait = this.watchWait();
+      runtime.ready().then(() => this.status.replaceChildren(), (error) => this.showLoadError(error))
+        .finally(endWait);
     }
 
     stopRunning() {
@@ -654,15 +843,18 @@
 
     async update(event) {
       const started = performance.now();
+      const endWait = this.watchWait();
       let answer;
       try {
-        answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: this.rawState(), event });
+        answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: this.rawState(), event }, this.ticket());
+        this.status.replaceChildren();
       } catch (error) {
         answer = { ok: false, message: error.message, state: null };
-        if (runtime.state !== "ready") this.status.replaceChildren(el("span", { text: "런타임을 다시 준비하는 중…" }));
-        runtime.ready().then(() => this.status.replaceChildren()).catch((e) => this.showLoadError(e));
+        this.status.replaceChildren();
+        this.followReload();
+      } finally {
+        endWait();
       }
-      this.status.replaceChildren();
       if (answer.state) this.applyState(answer.state);
       // Written only when it changes: a styled attribute on the root makes the browser restyle
       // every element inside the widget, typeset formulas included.
@@ -788,7 +980,7 @@
     whenIdle(() => {
       if (!idle() || preloadedBy !== runtime.worker) { preloadedBy = null; return; }
       performance.mark("cs231n:preload");
-      runtime.call("demos.widget.preload").catch(() => {});   // only an optimisation
+      runtime.call("demos.widget.preload", {}, { label: "다음 데모 미리 준비" }).catch(() => {});   // only an optimisation
     }, { timeout: 2000 });
   }
 
@@ -863,7 +1055,7 @@
     ...window.cs231n,
     runtime,
     ready: () => runtime.ready(),
-    call: (name, kwargs) => runtime.call(name, kwargs),
+    call: (name, kwargs) => runtime.call(name, kwargs, { label: "페이지에서 요청한 계산" }),
     restart: () => runtime.restart(),
     mountAll,
     loadOnce,
