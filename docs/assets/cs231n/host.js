@@ -392,8 +392,7 @@
     number(control, raw, onChange) {
       const input = textInput(control.name, raw, control.step || 1, onChange,
                               { "data-control": control.name, "aria-label": control.label });
-      return { node: field(control, input), get: () => input.value,
-               set: (v) => { if (document.activeElement !== input) input.value = v; } };
+      return { node: field(control, input), get: () => input.value, set: (v) => { input.value = v; } };
     },
 
     slider(control, raw, onChange) {
@@ -477,7 +476,7 @@
         el("span", { class: "cs231n-label", text: control.label }), table);
       return { node, get: () => cells.map((row) => row.map((input) => input.value)),
                set: (v) => cells.forEach((row, i) => row.forEach((input, j) => {
-                 if (document.activeElement !== input && v[i] && v[i][j] !== undefined) input.value = v[i][j];
+                 if (v[i] && v[i][j] !== undefined) input.value = v[i][j];
                })) };
     },
 
@@ -511,27 +510,35 @@
           control.fields.map((f) => fieldInput(f, row, index)),
           el("td", {}, el("button", { type: "button", class: "cs231n-button cs231n-button--small",
             "data-records-action": "remove", "aria-label": `${index + 1}번째 줄 삭제`, text: "삭제",
-            onclick: () => { rows.splice(index, 1); redraw(); onChange(); } })))));
+            onclick: () => remove(index) })))));
       };
       const defaults = () => Object.fromEntries(control.fields.map((f) => [f.name, f.default]));
       const presetNames = Object.keys(control.presets || {});
       const presetSelect = presetNames.length ? el("select", { "data-records-preset": control.name, "aria-label": "프리셋" },
         presetNames.map((name) => el("option", { value: name, text: name }))) : null;
+      const add = el("button", { type: "button", class: "cs231n-button", "data-records-action": "add", text: "+ 줄 추가",
+        onclick: () => { rows.push(rows.length ? { ...rows[rows.length - 1] } : defaults()); redraw(); onChange(); } });
+      // The keyboard stays in place: on the 삭제 of the row that moved up, or on + 줄 추가.
+      const remove = (index) => {
+        rows.splice(index, 1);
+        redraw();
+        onChange();
+        (body.querySelectorAll('[data-records-action="remove"]')[index] ?? add).focus();
+      };
+      // The buttons sit above the table: a new row grows the table below them, so the button stays
+      // under the pointer and a double click adds two rows.
       container.append(
         el("span", { class: "cs231n-label", text: control.label }),
-        el("div", { class: "cs231n-records-scroll" }, el("table", { class: "cs231n-records" },
-          el("thead", {}, el("tr", {}, el("th", { text: "#" }), control.fields.map((f) => el("th", { text: f.label })), el("th"))),
-          body)),
-        el("div", { class: "cs231n-records-actions" },
-          el("button", { type: "button", class: "cs231n-button", "data-records-action": "add", text: "+ 줄 추가",
-            onclick: () => { rows.push(rows.length ? { ...rows[rows.length - 1] } : defaults()); redraw(); onChange(); } }),
-          presetSelect,
+        el("div", { class: "cs231n-records-actions" }, add, presetSelect,
           presetSelect && el("button", { type: "button", class: "cs231n-button", "data-records-action": "preset",
             text: "프리셋 불러오기",
-            onclick: () => { rows = control.presets[presetSelect.value].map((r) => ({ ...r })); redraw(); onChange(); } })));
+            onclick: () => { rows = control.presets[presetSelect.value].map((r) => ({ ...r })); redraw(); onChange(); } })),
+        el("div", { class: "cs231n-records-scroll" }, el("table", { class: "cs231n-records" },
+          el("thead", {}, el("tr", {}, el("th", { text: "#" }), control.fields.map((f) => el("th", { text: f.label })), el("th"))),
+          body)));
       redraw();
       return { node: container, get: () => rows.map((row) => ({ ...row })),
-               set: (v) => { if (JSON.stringify(v) !== JSON.stringify(rows)) { rows = v.map((r) => ({ ...r })); redraw(); } } };
+               set: (v) => { rows = v.map((r) => ({ ...r })); redraw(); } };
     },
 
     hidden(control, raw) {
@@ -592,6 +599,28 @@
   // ------------------------------------------------------------------------------------------
   // A widget.
   // ------------------------------------------------------------------------------------------
+
+  // Raw control values are JSON (strings, bools, lists, plain objects).
+  const sameRaw = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  const sameKeys = (...objects) => objects.every((o) => sameRaw(Object.keys(o), Object.keys(objects[0])));
+
+  // A three-way merge of one control's raw value: `sent` with a request, `answered` by Python, and
+  // `current` in the control now. The reader's edits since the request win; Python's changes apply
+  // where the reader did not touch; lists and records of the same shape merge entry by entry (a
+  // training step's new W keeps the one cell being typed into).
+  function mergeRaw(sent, answered, current) {
+    if (sameRaw(current, sent)) return answered;
+    if (sameRaw(answered, sent)) return current;
+    if (Array.isArray(sent) && Array.isArray(answered) && Array.isArray(current)
+        && sent.length === answered.length && sent.length === current.length) {
+      return sent.map((value, i) => mergeRaw(value, answered[i], current[i]));
+    }
+    if (isRecord(sent) && isRecord(answered) && isRecord(current) && sameKeys(sent, answered, current)) {
+      return Object.fromEntries(Object.keys(sent).map((k) => [k, mergeRaw(sent[k], answered[k], current[k])]));
+    }
+    return current;
+  }
 
   class Widget {
     constructor(root) {
@@ -766,10 +795,17 @@
       return state;
     }
 
-    applyState(state) {
-      for (const [name, value] of Object.entries(state)) {
+    // Writes into the controls what Python changed in an answer (an event's effect: a point
+    // added, a training step's W). `sent` is the state the request carried: whatever the reader
+    // changed since then is theirs and stays (mergeRaw), so an answer to an older request never
+    // takes back newer input.
+    applyAnswer(sent, answered) {
+      for (const [name, value] of Object.entries(answered)) {
         const c = this.controls.get(name);
-        if (c && c.set && JSON.stringify(c.get()) !== JSON.stringify(value)) c.set(value);
+        if (!c || !c.set) continue;
+        const current = c.get();
+        const merged = mergeRaw(sent[name], value, current);
+        if (!sameRaw(merged, current)) c.set(merged);
       }
     }
 
@@ -843,10 +879,11 @@
 
     async update(event) {
       const started = performance.now();
+      const sent = this.rawState();
       const endWait = this.watchWait();
       let answer;
       try {
-        answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: this.rawState(), event }, this.ticket());
+        answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: sent, event }, this.ticket());
         this.status.replaceChildren();
       } catch (error) {
         answer = { ok: false, message: error.message, state: null };
@@ -855,7 +892,7 @@
       } finally {
         endWait();
       }
-      if (answer.state) this.applyState(answer.state);
+      if (answer.state) this.applyAnswer(sent, answer.state);
       // Written only when it changes: a styled attribute on the root makes the browser restyle
       // every element inside the widget, typeset formulas included.
       if (this.root.dataset.ok !== String(answer.ok)) this.root.dataset.ok = String(answer.ok);
