@@ -406,9 +406,11 @@
                                   "data-control": control.name, "aria-label": control.label });
       const shown = el("output", { class: "cs231n-slider-value" });
       let current = raw;
-      const show = () => { range.value = toPos(current); shown.textContent = current; };
+      // A screen reader announces aria-valuetext instead of the position (log10 of the value).
+      const say = () => { shown.textContent = current; range.setAttribute("aria-valuetext", current); };
+      const show = () => { range.value = toPos(current); say(); };
       show();
-      range.addEventListener("input", () => { current = fromPos(range.value); shown.textContent = current; onChange(); });
+      range.addEventListener("input", () => { current = fromPos(range.value); say(); onChange(); });
       const parts = [range, shown];
       let player = null;
       if (control.play) {
@@ -963,7 +965,56 @@
         if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
         this.onPlotClick(plotId, xa.p2c(px), ya.p2c(py));
       });
+      keyboardCursor(node, (x, y) => this.onPlotClick(plotId, x, y));
     }
+  }
+
+  // The keyboard's way to click a plot. The plot takes focus (Tab); arrow keys move a cross-hair over
+  // its drawing area (Shift: five times further) and Enter or Space clicks there, sending the same
+  // event, in data coordinates, as a mouse click. A live region reads the position out.
+  const CURSOR_STEPS = 40;   // one arrow press moves 1/40 of the axis
+  const CURSOR_KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+  function keyboardCursor(node, click) {
+    node.tabIndex = 0;
+    node.setAttribute("role", "application");
+    node.setAttribute("aria-roledescription", "클릭할 수 있는 그림");
+    node.setAttribute("aria-label", "그림: 화살표 키로 십자선을 옮기고 Enter로 그 자리를 클릭합니다 (Shift: 크게 이동)");
+    const mark = el("div", { class: "cs231n-plot-cursor", "aria-hidden": "true" });
+    const said = el("span", { class: "cs231n-sr-only", "aria-live": "polite" });
+    let at = null;   // [x, y] in pixels of the drawing area
+
+    const axes = () => node._fullLayout && node._fullLayout.xaxis && node._fullLayout.yaxis
+      ? [node._fullLayout.xaxis, node._fullLayout.yaxis] : null;
+    const place = ([xa, ya]) => {
+      at = at ?? [xa._length / 2, ya._length / 2];
+      at = [Math.min(Math.max(at[0], 0), xa._length), Math.min(Math.max(at[1], 0), ya._length)];
+      if (mark.parentNode !== node) node.append(mark, said);   // Plotly may have redrawn the node
+      mark.style.left = `${xa._offset + at[0]}px`;
+      mark.style.top = `${ya._offset + at[1]}px`;
+      return [xa.p2c(at[0]), ya.p2c(at[1])];
+    };
+    const coords = ([x, y]) => `x = ${formatNumber(x)}, y = ${formatNumber(y)}`;
+
+    node.addEventListener("focus", () => { const a = axes(); if (a) place(a); });
+    node.addEventListener("keydown", (event) => {
+      const a = axes();
+      if (!a || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key in CURSOR_KEYS) {
+        const [dx, dy] = CURSOR_KEYS[event.key];
+        const step = (event.shiftKey ? 5 : 1) / CURSOR_STEPS;
+        place(a);
+        at = [at[0] + dx * step * a[0]._length, at[1] + dy * step * a[1]._length];
+        said.textContent = coords(place(a));
+      } else if (event.key === "Enter" || event.key === " ") {
+        const point = place(a);
+        said.textContent = `클릭: ${coords(point)}`;
+        click(...point);
+      } else {
+        return;
+      }
+      event.preventDefault();   // no page scroll
+    });
   }
 
   // Shows `nodes` in order, one per slot, touching only the slots whose node changed. Adding or
