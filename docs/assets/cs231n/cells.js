@@ -200,6 +200,7 @@
 
     run() {
       if (this.busy) return;
+      if (runtime.stalled) runtime.retryLoad();   // 실행 again is this cell's 다시 시도
       const ticket = { label: "코드 셀", owner: this.key };
       const promise = runtime.call("demos.cells.run", { code: this.code(), namespace: this.namespace }, ticket);
       const job = { promise, ticket, started: performance.now() };
@@ -222,7 +223,8 @@
         if (runtime.state !== "ready") {   // idle only until the call starts the runtime
           const p = runtime.progress || { step: 0, total: 3, label: "Python 런타임 준비 중" };
           this.setState("loading");
-          this.status.textContent = `${p.label}… (${p.step}/${p.total}단계)`;
+          this.status.textContent = runtime.stalled ? `${runtime.stallMessage()} (■ 중지 후 ▶ 실행)`
+            : `${p.label}… (${p.step}/${p.total}단계)`;
         } else if (running && running.id !== job.ticket.id) {
           this.setState("waiting");
           this.status.textContent = `앞선 계산(${running.label})이 끝나기를 기다리는 중…`;

@@ -13,9 +13,9 @@
   const siteRoot = new URL(window.cs231n.siteRoot);
   const assetURL = (path) => new URL(path, siteRoot).href;
   const STOP_BUTTON_AFTER_MS = 400;
-  // A load that shows no sign of progress for this long has stalled (a file that never arrives):
-  // it fails with a message and 다시 시도 instead of waiting for ever. Long, because one step can
-  // be megabytes on a slow connection; tests shorten it with window.CS231N_LOAD_STALL_MS.
+  // A load that shows no sign of progress for this long may have stalled (a file that never
+  // arrives): it says so and offers 다시 시도. Long, because one step can be megabytes on a slow
+  // connection; tests shorten it with window.CS231N_LOAD_STALL_MS.
   const LOAD_STALL_MS = 60_000;
   // No demo argument nests deeper; Pyodide's JSON parser overflows its stack on a few thousand.
   const MAX_ARGUMENT_DEPTH = 100;
@@ -88,6 +88,7 @@
     worker: null,
     loading: null,           // deferred of the current load; null before one and after a failure
     stallTimer: null,
+    stalled: false,          // the load has shown no progress for LOAD_STALL_MS (watchForStall)
     // id -> {id, name, json, label, owner, resolve, reject}. The worker runs calls one at a time,
     // in the order sent: the first entry is the one running (once the runtime is ready).
     pending: new Map(),
@@ -129,14 +130,27 @@
       for (const event of early) (event.type === "error" ? onError : hear)(event);
     },
 
-    // (Re)starts the stall timer: every message of a loading worker is a sign of progress.
+    // (Re)starts the stall timer: every message of a loading worker is a sign of progress. Those
+    // come with each file's headers, not with its bytes (reading the wasm's bytes on their way
+    // would cost it its compiled-code cache), so for a while a slow connection and a dead one look
+    // alike: a stalled load only says so and offers 다시 시도 (retryLoad). It goes on meanwhile,
+    // and finishes if the file arrives after all.
     watchForStall() {
       clearTimeout(this.stallTimer);
+      if (this.stalled) { this.stalled = false; this.notify(); }
       const ms = Number(window.CS231N_LOAD_STALL_MS) || LOAD_STALL_MS;
-      this.stallTimer = setTimeout(() => {
-        const p = this.progress;
-        this.fail(`내려받기가 ${Math.round(ms / 1000)}초 동안 진행되지 않았습니다 (${p.label}, ${p.step}/${p.total}단계)`);
-      }, ms);
+      this.stallTimer = setTimeout(() => { this.stalled = ms; this.notify(); }, ms);
+    },
+
+    stallMessage() {
+      const p = this.progress;
+      return `내려받기가 ${Math.round(this.stalled / 1000)}초 넘게 끝나지 않고 있습니다 (${p.label}, `
+             + `${p.step}/${p.total}단계). 연결이 끊겼다면 다시 시도하세요. 연결이 느릴 뿐이면 기다리는 동안 이어서 불러옵니다.`;
+    },
+
+    // 다시 시도 on a stalled load: the same load, in a new worker (whoever waits for it still does).
+    retryLoad() {
+      if (this.state === "loading") this.replaceWorker();
     },
 
     onMessage(message) {
@@ -191,6 +205,7 @@
 
     terminate() {
       clearTimeout(this.stallTimer);
+      this.stalled = false;
       if (this.worker) this.worker.terminate();
       this.worker = null;
     },
@@ -677,6 +692,10 @@
       this.status.replaceChildren(
         el("progress", { max: p.total, value: p.step, class: "cs231n-progress" }),
         el("span", { text: ` ${p.label}… (${p.step}/${p.total}단계)` }));
+      if (!rt.stalled) return;
+      this.status.append(el("p", { class: "cs231n-text cs231n-text--warn", text: rt.stallMessage() }),
+        el("button", { type: "button", class: "cs231n-button", "data-retry": "", text: "다시 시도",
+                       onclick: () => runtime.retryLoad() }));
     }
 
     // Who this widget's calls are, for the runtime's queue and for other waiting widgets.
