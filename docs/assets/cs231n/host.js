@@ -88,7 +88,7 @@
     worker: null,
     loading: null,           // deferred of the current load; null before one and after a failure
     stallTimer: null,
-    stalled: false,          // the load has shown no progress for LOAD_STALL_MS (watchForStall)
+    stalled: 0,              // once a load looks stalled, how long it has shown no progress (ms)
     // id -> {id, name, json, label, owner, resolve, reject}. The worker runs calls one at a time,
     // in the order sent: the first entry is the one running (once the runtime is ready).
     pending: new Map(),
@@ -137,7 +137,7 @@
     // and finishes if the file arrives after all.
     watchForStall() {
       clearTimeout(this.stallTimer);
-      if (this.stalled) { this.stalled = false; this.notify(); }
+      if (this.stalled) { this.stalled = 0; this.notify(); }
       const ms = Number(window.CS231N_LOAD_STALL_MS) || LOAD_STALL_MS;
       this.stallTimer = setTimeout(() => { this.stalled = ms; this.notify(); }, ms);
     },
@@ -205,7 +205,7 @@
 
     terminate() {
       clearTimeout(this.stallTimer);
-      this.stalled = false;
+      this.stalled = 0;
       if (this.worker) this.worker.terminate();
       this.worker = null;
     },
