@@ -3,14 +3,26 @@
 //
 // Messages in:  {type: "init", config}            config: {indexURL, stdLibURL, lockURL, siteWheels: [names]}
 //               {type: "call", id, name, kwargs}    kwargs: a JSON string
+//               {type: "cancel", id}                 skip that call if it has not started
 // Messages out: {type: "progress", stage, step, total, label}
+//               {type: "heartbeat"}                  a file of the runtime arrived (the load goes on)
 //               {type: "ready", seconds} | {type: "init-error", message, detail}
-//               {type: "result", id, json}           json: demos.bridge.call_json's answer
+//               {type: "result", id, json}           json: demos.bridge.call_json's answer, or
+//                                                    {error, fatal: true} when Pyodide itself broke
 
 "use strict";
 
 let pyodide = null;
 let callJson = null;
+const cancelled = new Set();
+
+// Every response of the load is a sign of progress for the host's stall timer (a file that never
+// arrives sends none). The response itself is untouched: the wasm's compiled code stays cacheable.
+const fetchFile = self.fetch.bind(self);
+self.fetch = (...args) => fetchFile(...args).then((response) => {
+  self.postMessage({ type: "heartbeat" });
+  return response;
+});
 
 function progress(step, stage, label) {
   self.postMessage({ type: "progress", stage, step, total: 3, label });
@@ -102,14 +114,30 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "init-error", message: String(error && error.message || error),
                          detail: String(error && error.stack || "") });
     }
+  } else if (message.type === "cancel") {
+    cancelled.add(message.id);
   } else if (message.type === "call") {
-    let json;
-    try {
-      await initPromise;
-      json = callJson(message.name, message.kwargs);
-    } catch (error) {
-      json = JSON.stringify({ error: "Python 런타임이 준비되지 않았습니다.", detail: String(error) });
-    }
-    self.postMessage({ type: "result", id: message.id, json });
+    self.postMessage({ type: "result", id: message.id, json: await answer(message) });
   }
 };
+
+// The JSON answer to one call. Calls wait for the load (a cancel can arrive meanwhile); after it,
+// call_json never raises, so an exception here means Pyodide itself broke (a fatal error): the
+// host then starts a new worker.
+async function answer(message) {
+  try {
+    await initPromise;
+  } catch (error) {
+    return JSON.stringify({ error: "Python 런타임을 불러오지 못했습니다.", detail: String(error) });
+  }
+  if (cancelled.delete(message.id)) return JSON.stringify({ error: "계산을 중지했습니다." });
+  let json;
+  try {
+    json = callJson(message.name, message.kwargs);
+  } catch (error) {
+    json = String(error);
+  }
+  if (typeof json === "string" && json.startsWith("{")) return json;
+  return JSON.stringify({ error: "Python 런타임에 복구할 수 없는 오류가 나서 런타임을 다시 시작합니다. 다시 시도하세요.",
+                          fatal: true, detail: String(json) });
+}
