@@ -850,8 +850,6 @@
       } finally {
         this.busy = false;
       }
-      // A widget whose page the reader has left (instant navigation) stops its run.
-      if (this.running && !this.root.isConnected) this.stopRunning();
       if (this.running && !this.events.length && this.root.dataset.ok === "true") {
         this.events.push({ type: "action", name: this.running });
         requestAnimationFrame(() => this.pump());
