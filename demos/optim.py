@@ -1062,6 +1062,25 @@ def _widget_runs(surface: str, optimizers: tuple, start: tuple, steps, lr_sgd, l
                seed=seed)
 
 
+# The learning rates a widget takes. Near float64's ends (smallest normal number about 2.2e-308,
+# largest about 1.8e308) the rates lose digits or overflow, and no chart axis can span them (Plotly
+# stops with an axis-scaling error); real learning rates lie around 1e-6 to 1.
+WIDGET_LR_RANGE = (1e-300, 1e300)
+
+
+def _widget_lr(rate: float, label: str) -> float:
+    """``rate`` if it is a learning rate the widgets can compute and draw; Korean ValueError if not."""
+    low, high = WIDGET_LR_RANGE
+    if rate <= 0:
+        raise ValueError(f"'{label}'은(는) 0보다 커야 합니다 (입력값: {rate:g}).")
+    if not low <= rate <= high:
+        raise ValueError(f"'{label}'이(가) 너무 {'작습' if rate < low else '큽'}니다 (입력값: {rate:.3g}). "
+                         "1e-300 ~ 1e300 사이의 값을 넣으세요: float64의 끝에 가까운 수는 "
+                         "자릿수를 잃거나 넘쳐서 η_t를 계산하고 그릴 수 없습니다. 실제 학습률은 보통 "
+                         "1e-6 ~ 1 정도입니다.")
+    return rate
+
+
 def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alpha, beta1, beta2,
                   eps, weight_decay, adamw_weight_decay, schedule, step_size, gamma, warmup, noise,
                   seed, progress, start):
@@ -1071,8 +1090,7 @@ def _optim_render(surface, optimizers, steps, lr_sgd, lr_adaptive, momentum, alp
     if warmup >= steps and schedule == "warmup_cosine":
         raise ValueError(f"warm-up 길이 W는 steps({steps})보다 작아야 합니다 (입력값: {warmup}).")
     for rate, label in ((lr_sgd, SGD_FAMILY_LR_LABEL), (lr_adaptive, ADAPTIVE_LR_LABEL)):
-        if rate <= 0:
-            raise ValueError(f"'{label}'은(는) 0보다 커야 합니다 (입력값: {rate:g}).")
+        _widget_lr(rate, label)
     p0 = _start_of(surf, start)
     results = _widget_runs(surface, tuple(optimizers), tuple(p0.tolist()), steps, lr_sgd,
                            lr_adaptive, momentum, alpha, beta1, beta2, eps, weight_decay,
@@ -1202,11 +1220,15 @@ SCHEDULE_COLORS = {"constant": "#888888", "step": "#e6194b", "linear": "#3cb44b"
                    "cosine": "#4363d8", "warmup_cosine": "#f58231", "inv_sqrt": "#911eb4"}
 
 
+SCHEDULE_LR_LABEL = "기본 learning rate η"
+
+
 def _schedule_render(schedules, steps, lr, step_size, gamma, warmup):
     if not schedules:
         raise ValueError("schedule을 하나 이상 고르세요.")
     if "warmup_cosine" in schedules and warmup >= steps:
         raise ValueError(f"warm-up 길이 W는 steps({steps})보다 작아야 합니다 (입력값: {warmup}).")
+    _widget_lr(lr, SCHEDULE_LR_LABEL)
     curves = {name: lr_schedule(name, steps, lr, step_size=step_size, gamma=gamma, warmup=warmup)
               for name in schedules}
     fig = _lr_figure({SCHEDULE_LABELS[n]: (SCHEDULE_COLORS[n], c) for n, c in curves.items()},
@@ -1234,7 +1256,7 @@ WIDGETS["lr-schedule"] = w.widget(
         w.checkboxes("schedules", "schedule", list(SCHEDULES),
                      [(name, SCHEDULE_LABELS[name]) for name in SCHEDULES]),
         w.number("steps", "총 update 수 T", 100, min=1, max=MAX_STEPS, integer=True),
-        w.number("lr", "기본 learning rate η", 0.1, min=0, step=0.01,
+        w.number("lr", SCHEDULE_LR_LABEL, 0.1, min=0, step=0.01,
                  help="0보다 커야 합니다."),
         w.number("step_size", "step: step_size s", 30, min=1, integer=True),
         w.number("gamma", "step: gamma γ", 0.5, min=0, max=1, step=0.05),

@@ -1,6 +1,7 @@
 """Reading what a reader types into a number box (demos.widget.parse_number) under CPython:
 commas are read as a thousands separator or a decimal point, or refused, never dropped; messages
-quote a short excerpt of the input and print numbers in scientific notation."""
+quote a short excerpt of the input and print numbers in scientific notation; the optimizer widgets
+refuse learning rates near float64's ends."""
 
 import pytest
 
@@ -75,3 +76,26 @@ def test_a_select_quotes_a_short_excerpt():
     answer = widget.update("optim", {"surface": "s" * 5_000})
     assert not answer["ok"] and len(answer["message"]) < 100
     assert "'" + "s" * widget.EXCERPT_CHARS + "… 외 4,980자'" in answer["message"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Learning rates near float64's ends (demos.optim's widgets).
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("widget_id, control", [("lr-schedule", "lr"), ("optim", "lr_sgd"),
+                                                ("optim", "lr_adaptive")])
+@pytest.mark.parametrize("raw, fragment", [("1e-320", "너무 작습니다 (입력값: 1e-320)"),
+                                           ("1e-310", "너무 작습니다"), ("1e308", "너무 큽니다")])
+def test_a_learning_rate_near_the_ends_of_float64_is_refused_in_korean(widget_id, control, raw, fragment):
+    answer = widget.update(widget_id, {control: raw})
+    assert not answer["ok"]
+    assert fragment in answer["message"] and "1e-300 ~ 1e300" in answer["message"]
+    assert answer["state"][control] == raw          # kept as typed, to be fixed
+
+
+@pytest.mark.parametrize("raw", ["1e-300", "1e300", "1e-6"])
+def test_learning_rates_inside_the_range_draw(raw):
+    answer = widget.update("lr-schedule", {"lr": raw, "schedules": ["constant"]})
+    assert answer["ok"]
+    figure = next(o for o in answer["outputs"] if o["kind"] == "plot")["figure"]
+    assert figure["data"][0]["y"][0] == pytest.approx(float(raw), rel=1e-12)
