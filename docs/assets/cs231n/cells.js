@@ -47,6 +47,29 @@
   // Editors: CodeMirror, or a plain text area when CodeMirror cannot load. Same small interface.
   // ------------------------------------------------------------------------------------------
 
+  // Tab indents, as in any code editor, so by itself it cannot move the focus on: Esc and then Tab
+  // (or Shift+Tab) leaves the editor, the escape hatch CodeMirror documents (built into version 6).
+  const KEYS_HINT = "편집기 안에서 Tab은 들여쓰기입니다. 편집기에서 나가려면 Esc를 누른 다음 Tab을 "
+                    + "누르세요 (거꾸로 나가려면 Shift+Tab). 실행은 Shift+Enter입니다.";
+  let hints = 0;
+
+  // Esc, then Tab: CodeMirror ignores that Tab, and the browser moves the focus as usual.
+  function leaveOnEscapeTab(cm) {
+    let escaped = false;
+    cm.on("keydown", (editor, event) => {
+      if (event.key === "Tab" && escaped) event.codemirrorIgnore = true;
+      escaped = event.key === "Escape" || (escaped && event.key === "Shift");
+    });
+    cm.on("blur", () => { escaped = false; });
+  }
+
+  // The keys, said to screen readers with the editor and shown under it while it has the focus.
+  function keysHint(cm) {
+    const hint = el("p", { class: "cs231n-cell-keys", id: `cs231n-cell-keys-${++hints}`, text: KEYS_HINT });
+    cm.getInputField().setAttribute("aria-describedby", hint.id);
+    return hint;
+  }
+
   function codeMirrorEditor(CodeMirror, parent, value, onChange, onRun) {
     const cm = CodeMirror(parent, {
       value, mode: "python", theme: "cs231n", lineNumbers: true, indentUnit: 4, tabSize: 4,
@@ -58,6 +81,8 @@
       },
     });
     cm.on("change", onChange);
+    leaveOnEscapeTab(cm);
+    parent.append(keysHint(cm));
     let marked = null;
     return {
       node: cm.getWrapperElement(),
