@@ -24,6 +24,11 @@
   const cells = new Set();
 
   const el = api.el;  // the host's DOM helper
+  // Resolves once the browser has painted what is on the page now (at once in a hidden tab, which
+  // paints nothing until it is shown).
+  const nextPaint = () => new Promise((resolve) => {
+    if (document.hidden) resolve(); else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
 
   // localStorage can be missing or throw (private windows, blocked storage): edits then live only
   // as long as the page.
@@ -253,7 +258,6 @@
       this.busy = false;
       this.runButton.disabled = false;
       this.stopButton.disabled = true;
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (failure) {
         const stopped = failure.message === STOPPED;
         this.output.replaceChildren(el("p", { class: "cs231n-cell-error", role: "alert",
@@ -262,10 +266,16 @@
         this.finish(stopped ? "stopped" : "error", stopped ? "중지됨" : "런타임 오류");
         return;
       }
+      // The time the reader waited: until the figures are drawn and on screen, not only computed.
+      const computed = performance.now();
       await this.showResult(result);
+      await nextPaint();
+      const shown = performance.now();
+      const seconds = (ms) => `${(ms / 1000).toFixed(2)}초`;
+      const drawing = result.figures.length ? ` (그림 그리기 ${seconds(shown - computed)} 포함)` : "";
       if (result.error && this.editor) this.editor.markLine(result.error_line);
       this.finish(result.error ? "error" : "done",
-                  `${result.error ? "오류" : "✓ 실행 완료"} · [${result.count}] · ${seconds}초`);
+                  `${result.error ? "오류" : "✓ 실행 완료"} · [${result.count}] · ${seconds(shown - started)}${drawing}`);
     }
 
     stop() {
