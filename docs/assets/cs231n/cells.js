@@ -21,6 +21,9 @@
   const STORAGE_PREFIX = "cs231n-cell:v1:";
   const SAVE_DELAY_MS = 250;
   const STOPPED = "계산을 중지했습니다.";
+  const EXITED = "Python이 종료되었습니다";   // worker.js: os._exit() ended Python, unsoundly
+  const RESTARTED = "Python 런타임을 다시 시작했으므로 이 페이지의 셀에서 만든 변수는 모두 사라졌습니다. "
+                    + "필요한 셀을 위에서부터 다시 실행하세요.";
   const cells = new Set();
 
   const el = api.el;  // the host's DOM helper
@@ -259,11 +262,7 @@
       this.runButton.disabled = false;
       this.stopButton.disabled = true;
       if (failure) {
-        const stopped = failure.message === STOPPED;
-        this.output.replaceChildren(el("p", { class: "cs231n-cell-error", role: "alert",
-          text: stopped ? "다른 셀의 계산을 중지하면서 이 셀의 실행도 멈췄습니다. 다시 실행하세요."
-                        : `${failure.message} 다시 실행하면 런타임을 다시 불러옵니다.` }));
-        this.finish(stopped ? "stopped" : "error", stopped ? "중지됨" : "런타임 오류");
+        this.showFailure(failure.message);
         return;
       }
       // The time the reader waited: until the figures are drawn and on screen, not only computed.
@@ -278,18 +277,34 @@
                   `${result.error ? "오류" : "✓ 실행 완료"} · [${result.count}] · ${seconds(shown - started)}${drawing}`);
     }
 
+    // A run that ended without a result: stopped from another cell, Python exited, or the runtime
+    // could not load (the next run loads it again).
+    showFailure(message) {
+      const stopped = message === STOPPED;
+      const exited = message.startsWith(EXITED);
+      if (exited) this.restartRuntime();
+      this.output.replaceChildren(el("p", { class: "cs231n-cell-error", role: "alert",
+        text: stopped ? "다른 셀의 계산을 중지하면서 이 셀의 실행도 멈췄습니다. 다시 실행하세요."
+          : exited ? `${message} ${RESTARTED}` : `${message} 다시 실행하면 런타임을 다시 불러옵니다.` }));
+      this.finish(stopped ? "stopped" : "error", stopped ? "중지됨" : exited ? "런타임 다시 시작" : "런타임 오류");
+    }
+
     stop() {
       if (!this.busy) return;
       this.token += 1;
       this.busy = false;
       this.runButton.disabled = false;
       this.stopButton.disabled = true;
-      api.restart().catch(() => {});   // a fresh runtime loads in the background for the next run
-      for (const other of cells) if (other !== this) other.runtimeRestarted();
+      this.restartRuntime();
       this.output.replaceChildren(el("p", { class: "cs231n-cell-error cs231n-cell-stopped", role: "alert",
-        text: "실행을 중지했습니다. Python 런타임을 다시 시작했으므로 이 페이지의 셀에서 만든 변수는 모두 "
-              + "사라졌습니다. 필요한 셀을 위에서부터 다시 실행하세요." }));
+        text: `실행을 중지했습니다. ${RESTARTED}` }));
       this.finish("stopped", "중지됨");
+    }
+
+    // A fresh runtime loads in the background for the next run; the other cells' outputs are stale.
+    restartRuntime() {
+      api.restart().catch(() => {});
+      for (const other of cells) if (other !== this) other.runtimeRestarted();
     }
 
     runtimeRestarted() {

@@ -89,6 +89,16 @@ async function init(config) {
   return (performance.now() - started) / 1000;
 }
 
+// os._exit() ends Python without unwinding it (Pyodide throws an "Exit" error carrying the status),
+// os.abort() with a Pyodide fatal error: either way the interpreter is left unsound (sys.stdout
+// still redirected, for one). Callers that see this message restart the runtime (cells.js).
+const EXITED = "Python이 종료되었습니다";
+function exitMessage(error) {
+  if (error && error.name === "Exit") return `${EXITED} (os._exit, 종료 코드 ${error.status}).`;
+  if (error && error.pyodide_fatal_error) return `${EXITED} (os.abort 같은 치명적 오류).`;
+  return null;
+}
+
 let initPromise = null;
 
 self.onmessage = async (event) => {
@@ -108,7 +118,8 @@ self.onmessage = async (event) => {
       await initPromise;
       json = callJson(message.name, message.kwargs);
     } catch (error) {
-      json = JSON.stringify({ error: "Python 런타임이 준비되지 않았습니다.", detail: String(error) });
+      json = JSON.stringify({ error: exitMessage(error) ?? "Python 런타임이 준비되지 않았습니다.",
+                              detail: String(error) });
     }
     self.postMessage({ type: "result", id: message.id, json });
   }
