@@ -11,6 +11,7 @@
 
 let pyodide = null;
 let callJson = null;
+let lockPackages = {};   // the site lock's entries, file names made absolute
 
 function progress(step, stage, label) {
   self.postMessage({ type: "progress", stage, step, total: 3, label });
@@ -27,6 +28,7 @@ async function absoluteLock(config) {
     const base = config.siteWheels.includes(name) ? config.lockURL : config.indexURL;
     entry.file_name = new URL(entry.file_name, base).href;
   }
+  lockPackages = lock.packages;
   const blob = new Blob([JSON.stringify(lock)], { type: "application/json" });
   return URL.createObjectURL(blob);
 }
@@ -55,6 +57,32 @@ function loadFailure() {
   });
 }
 
+const hex = (buffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+// Pyodide says "The following error occurred while loading demos: Failed to fetch" both when the
+// connection failed and when the file's sha256 is not the lock's (the browser's integrity check
+// refuses it). Fetch each failed package again to tell the reader which.
+async function packageFailure(failures) {
+  const named = [...failures.join("\n").matchAll(/while loading (\S+?):/g)].map((match) => match[1]);
+  for (const name of named.length ? named : ["demos", "numpy"]) {
+    const entry = lockPackages[name];
+    if (!entry) continue;
+    const file = entry.file_name.split("/").pop();
+    let response;
+    try {
+      response = await fetch(entry.file_name, { cache: "no-cache" });
+    } catch (error) {
+      return `네트워크 오류로 ${file} 파일을 받지 못했습니다`;
+    }
+    if (!response.ok) return `${file} 파일을 받지 못했습니다 (HTTP ${response.status})`;
+    if (!self.crypto?.subtle) return `${file} 파일을 불러오지 못했습니다 (손상되었을 수 있습니다)`;  // not https
+    if (hex(await crypto.subtle.digest("SHA-256", await response.arrayBuffer())) !== entry.sha256) {
+      return `사이트의 ${file} 파일이 손상되었습니다 (sha256 checksum이 pyodide-lock.json과 다름)`;
+    }
+  }
+  return "NumPy와 데모 코드(demos) 패키지를 불러오지 못했습니다";
+}
+
 async function init(config) {
   const started = performance.now();
   progress(1, "runtime", "Python 런타임(Pyodide) 내려받는 중");
@@ -75,7 +103,8 @@ async function init(config) {
     errorCallback: (message) => failures.push(message),
   });
   if (failures.length || !pyodide.loadedPackages.demos || !pyodide.loadedPackages.numpy) {
-    throw new Error(failures.join("\n") || "demos/numpy 패키지를 불러오지 못했습니다");
+    console.warn(failures.join("\n"));
+    throw new Error(await packageFailure(failures));
   }
 
   progress(3, "demos", "데모 준비 중");
