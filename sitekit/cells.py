@@ -41,9 +41,10 @@ CODEMIRROR_DIR = Path(__file__).resolve().parents[1] / "node_modules" / "codemir
 CODEMIRROR_FILES = ("lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js",
                     "addon/edit/matchbrackets.js", "LICENSE")
 _OPTIONS = ("title",)
-# What a cell says when JavaScript is off: its code stays readable, but nothing can run it.
-CELL_NOSCRIPT = ('<noscript><p class="cs231n-noscript">JavaScript를 켜면 이 코드를 브라우저에서 고치고 '
-                 '실행할 수 있습니다. 지금은 읽기만 할 수 있습니다.</p></noscript>')
+# What a cell says when JavaScript is off: its code stays readable, but nothing can run it (kept
+# out of the search index, like the demo boxes' line).
+CELL_NOSCRIPT = ('<noscript data-search-exclude><p class="cs231n-noscript">JavaScript를 켜면 이 코드를 '
+                 '브라우저에서 고치고 실행할 수 있습니다. 지금은 읽기만 할 수 있습니다.</p></noscript>')
 
 
 def codemirror_version() -> str:
