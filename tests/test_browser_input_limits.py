@@ -9,6 +9,7 @@ The ``page`` fixture fails a test on any request leaving 127.0.0.1 or any consol
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -303,3 +304,10 @@ def test_with_javascript_off_every_demo_box_and_cell_says_what_it_needs(browser,
             assert cells.nth(index).locator(".cs231n-cell-static code").inner_text().strip()  # readable
     finally:
         context.close()
+
+
+def test_the_noscript_lines_stay_out_of_the_search_index(site_dir):
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "Pyodide" in texts            # the pages are indexed, with their other text
+    assert "JavaScript가 필요합니다" not in texts and "JavaScript를 켜면" not in texts
