@@ -244,7 +244,8 @@ def run(code: str, namespace: str = "default") -> dict:
     warned: dict[str, None] = {}  # warning lines in order, each once (a warning in a loop repeats)
 
     def show(fig: Any) -> None:
-        """Draw a Plotly figure ({'data': [...], 'layout': {...}}) below the cell."""
+        """Draw a Plotly figure ({'data': [...], 'layout': {...}}) below the cell (at most
+        MAX_POINTS markers or bars)."""
         if len(figures) >= MAX_FIGURES:
             raise ValueError(f"한 셀에서 그림은 최대 {MAX_FIGURES}개까지 그릴 수 있습니다.")
         figures.append(_figure(fig))

@@ -131,15 +131,19 @@ def test_escape_then_tab_leaves_the_code_editor_and_the_editor_says_so(page, sit
     open_cells(page, site_url)
     editor = page.locator(CELL).nth(1).locator(".CodeMirror")
     hint = page.locator(CELL).nth(1).locator(".cs231n-cell-keys")
-    assert not hint.is_visible()
+    assert hint.is_visible() and "Esc 다음 Tab" in hint.inner_text() and "나가기" in hint.inner_text()
+    below_editor = ("() => { const cell = document.querySelectorAll('.cs231n-cell')[1];"
+                    " return cell.querySelector('[data-cell-action=\"run\"]').getBoundingClientRect().top"
+                    " - cell.querySelector('.CodeMirror').getBoundingClientRect().top; }")
+    unfocused = page.evaluate(below_editor)
     editor.locator(".CodeMirror-line").first.click()
+    assert page.evaluate(below_editor) == unfocused     # 실행 stays put: a click from the editor lands
     page.keyboard.press("Home")
     original = code_of(page, 1)
     # Tab alone indents and keeps the focus: it is a code editor.
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUS_JS)["inEditor"]
     assert code_of(page, 1) == "    " + original
-    assert hint.is_visible() and "Esc를 누른 다음 Tab" in hint.inner_text()
     described = page.evaluate("""() => {
         const input = document.querySelectorAll('.cs231n-cell')[1].querySelector('.CodeMirror textarea');
         return document.getElementById(input.getAttribute('aria-describedby')).textContent;
@@ -151,7 +155,6 @@ def test_escape_then_tab_leaves_the_code_editor_and_the_editor_says_so(page, sit
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUS_JS) == {"inEditor": False, "action": "run", "cell": 1}
     assert code_of(page, 1) == "    " + original
-    assert not hint.is_visible()
 
     # Back in, Esc then Shift+Tab leaves backwards, before the editor.
     editor.locator(".CodeMirror-line").first.click()

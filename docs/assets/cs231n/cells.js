@@ -57,8 +57,7 @@
 
   // Tab indents, as in any code editor, so by itself it cannot move the focus on: Esc and then Tab
   // (or Shift+Tab) leaves the editor, the escape hatch CodeMirror documents (built into version 6).
-  const KEYS_HINT = "편집기 안에서 Tab은 들여쓰기입니다. 편집기에서 나가려면 Esc를 누른 다음 Tab을 "
-                    + "누르세요 (거꾸로 나가려면 Shift+Tab). 실행은 Shift+Enter입니다.";
+  const KEYS_HINT = "키보드: Tab 들여쓰기 · Esc 다음 Tab(또는 Shift+Tab) 편집기에서 나가기 · Shift+Enter 실행";
   let hints = 0;
 
   // Esc, then Tab: CodeMirror ignores that Tab, and the browser moves the focus as usual.
@@ -71,7 +70,7 @@
     cm.on("blur", () => { escaped = false; });
   }
 
-  // The keys, said to screen readers with the editor and shown under it while it has the focus.
+  // The keys, shown under the editor and said to screen readers with it.
   function keysHint(cm) {
     const hint = el("p", { class: "cs231n-cell-keys", id: `cs231n-cell-keys-${++hints}`, text: KEYS_HINT });
     cm.getInputField().setAttribute("aria-describedby", hint.id);
