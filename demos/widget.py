@@ -251,7 +251,7 @@ def _parse_control(control: dict, raw: Any) -> Any:
     if kind == "select":
         allowed = [value for value, _ in control["options"]]
         if raw not in allowed:
-            raise ValueError(f"'{control['label']}'에서 목록에 있는 값을 고르세요 (입력값: '{raw}').")
+            raise ValueError(f"'{control['label']}'에서 목록에 있는 값을 고르세요 (입력값: '{_excerpt(raw)}').")
         return raw
     if kind == "checkboxes":
         allowed = [value for value, _ in control["options"]]

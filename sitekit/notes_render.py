@@ -31,6 +31,11 @@ from sitekit.notes_model import (COURSE_TITLES, Lecture, Part, Question, Section
 
 EMPTY_TEXT = "아직 작성하지 않았습니다."
 DEMO_BOX_TITLE = "직접 해보기 (인터랙티브 데모)"
+# What a demo box says when JavaScript is off (the widget inside it is drawn by JavaScript); kept
+# out of the search index, which would otherwise list it on every page with a demo.
+DEMO_NOSCRIPT = ('<noscript data-search-exclude><p class="cs231n-noscript">이 데모는 JavaScript가 '
+                 '필요합니다. 브라우저에서 JavaScript를 켜면 이 자리에서 Python(Pyodide)과 NumPy가 '
+                 '실행됩니다.</p></noscript>')
 EXTRA_TITLE = "사이트 보충 자료"
 OVERVIEW_TITLE = "강의 개요"
 
@@ -257,7 +262,7 @@ def demo_box(widget_id: str) -> str:
     return (f'<div class="cs231n-site cs231n-demo-box admonition example" id="demo-{html.escape(widget_id)}">\n'
             f'<p class="admonition-title">{DEMO_BOX_TITLE}</p>\n'
             f'<div class="cs231n-demo" data-demo="{html.escape(widget_id)}" data-state="idle">'
-            '</div>\n</div>\n')
+            f'</div>\n{DEMO_NOSCRIPT}\n</div>\n')
 
 
 def place_demos(rendered: str, placements: list[tuple[str, int | str]]) -> tuple[str, str, list[str]]:

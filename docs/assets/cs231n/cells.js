@@ -24,10 +24,18 @@
   const STORAGE_PREFIX = "cs231n-cell:v1:";
   const SAVE_DELAY_MS = 250;
   const STOPPED = "계산을 중지했습니다.";
+  const EXITED = "Python이 종료되었습니다";   // worker.js: os._exit() ended Python, unsoundly
+  const RESTARTED = "Python 런타임을 다시 시작했으므로 이 페이지의 셀에서 만든 변수는 모두 사라졌습니다. "
+                    + "필요한 셀을 위에서부터 다시 실행하세요.";
   const cells = new Set();
   const runs = new Map();   // cell key -> {promise, ticket, started} of a run not finished yet
 
   const el = api.el;  // the host's DOM helper
+  // Resolves once the browser has painted what is on the page now (at once in a hidden tab, which
+  // paints nothing until it is shown).
+  const nextPaint = () => new Promise((resolve) => {
+    if (document.hidden) resolve(); else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
 
   // localStorage can be missing or throw (private windows, blocked storage): edits then live only
   // as long as the page.
@@ -51,6 +59,28 @@
   // Editors: CodeMirror, or a plain text area when CodeMirror cannot load. Same small interface.
   // ------------------------------------------------------------------------------------------
 
+  // Tab indents, as in any code editor, so by itself it cannot move the focus on: Esc and then Tab
+  // (or Shift+Tab) leaves the editor, the escape hatch CodeMirror documents (built into version 6).
+  const KEYS_HINT = "키보드: Tab 들여쓰기 · Esc 다음 Tab(또는 Shift+Tab) 편집기에서 나가기 · Shift+Enter 실행";
+  let hints = 0;
+
+  // Esc, then Tab: CodeMirror ignores that Tab, and the browser moves the focus as usual.
+  function leaveOnEscapeTab(cm) {
+    let escaped = false;
+    cm.on("keydown", (editor, event) => {
+      if (event.key === "Tab" && escaped) event.codemirrorIgnore = true;
+      escaped = event.key === "Escape" || (escaped && event.key === "Shift");
+    });
+    cm.on("blur", () => { escaped = false; });
+  }
+
+  // The keys, shown under the editor and said to screen readers with it.
+  function keysHint(cm) {
+    const hint = el("p", { class: "cs231n-cell-keys", id: `cs231n-cell-keys-${++hints}`, text: KEYS_HINT });
+    cm.getInputField().setAttribute("aria-describedby", hint.id);
+    return hint;
+  }
+
   function codeMirrorEditor(CodeMirror, parent, value, onChange, onRun) {
     const cm = CodeMirror(parent, {
       value, mode: "python", theme: "cs231n", lineNumbers: true, indentUnit: 4, tabSize: 4,
@@ -62,6 +92,8 @@
       },
     });
     cm.on("change", onChange);
+    leaveOnEscapeTab(cm);
+    parent.append(keysHint(cm));
     let marked = null;
     return {
       node: cm.getWrapperElement(),
@@ -249,19 +281,33 @@
       this.busy = false;
       this.runButton.disabled = false;
       this.stopButton.disabled = true;
-      const seconds = ((performance.now() - job.started) / 1000).toFixed(2);
       if (failure) {
-        const stopped = failure.message === STOPPED;
-        this.output.replaceChildren(el("p", { class: "cs231n-cell-error", role: "alert",
-          text: stopped ? "다른 곳에서 누른 중지로 이 셀의 실행도 멈췄습니다 (Python 런타임을 다시 시작). 다시 실행하세요."
-                        : `${failure.message} 다시 실행하면 런타임을 다시 불러옵니다.` }));
-        this.finish(stopped ? "stopped" : "error", stopped ? "중지됨" : "런타임 오류");
+        this.showFailure(failure.message);
         return;
       }
+      // The time the reader waited: until the figures are drawn and on screen, not only computed.
+      const computed = performance.now();
       await this.showResult(result);
+      await nextPaint();
+      const shown = performance.now();
+      const seconds = (ms) => `${(ms / 1000).toFixed(2)}초`;
+      const drawing = result.figures.length ? ` (그림 그리기 ${seconds(shown - computed)} 포함)` : "";
       if (result.error && this.editor) this.editor.markLine(result.error_line);
       this.finish(result.error ? "error" : "done",
-                  `${result.error ? "오류" : "✓ 실행 완료"} · [${result.count}] · ${seconds}초`);
+                  `${result.error ? "오류" : "✓ 실행 완료"} · [${result.count}] · ${seconds(shown - job.started)}${drawing}`);
+    }
+
+    // A run that ended without a result: stopped from another cell, Python exited, or the runtime
+    // could not load (the next run loads it again).
+    showFailure(message) {
+      const stopped = message === STOPPED;
+      const exited = message.startsWith(EXITED);
+      // The host has already replaced the worker that Python's exit left unsound (a fatal answer).
+      if (exited) this.staleOthers();
+      this.output.replaceChildren(el("p", { class: "cs231n-cell-error", role: "alert",
+        text: stopped ? "다른 곳에서 누른 중지로 이 셀의 실행도 멈췄습니다 (Python 런타임을 다시 시작). 다시 실행하세요."
+          : exited ? `${message} ${RESTARTED}` : `${message} 다시 실행하면 런타임을 다시 불러옵니다.` }));
+      this.finish(stopped ? "stopped" : "error", stopped ? "중지됨" : exited ? "런타임 다시 시작" : "런타임 오류");
     }
 
     // Interrupts this cell's run if its code is running (a new runtime: every variable is gone), or
@@ -276,15 +322,19 @@
       runs.delete(this.key);
       const how = job ? runtime.stop(job.ticket) : "dropped";
       if (how === "restarted") {
-        for (const other of cells) if (other !== this) other.runtimeRestarted();
+        this.staleOthers();
         this.output.replaceChildren(el("p", { class: "cs231n-cell-error cs231n-cell-stopped", role: "alert",
-          text: "실행을 중지했습니다. Python 런타임을 다시 시작했으므로 이 페이지의 셀에서 만든 변수는 모두 "
-                + "사라졌습니다. 필요한 셀을 위에서부터 다시 실행하세요." }));
+          text: `실행을 중지했습니다. ${RESTARTED}` }));
       } else {
         this.output.replaceChildren(el("p", { class: "cs231n-cell-error cs231n-cell-stopped", role: "alert",
           text: "실행을 취소했습니다. 이 셀의 코드는 아직 시작하지 않았으므로 변수는 그대로입니다." }));
       }
       this.finish("stopped", "중지됨");
+    }
+
+    // After a restart of the runtime, the other cells' outputs show variables that are gone.
+    staleOthers() {
+      for (const other of cells) if (other !== this) other.runtimeRestarted();
     }
 
     runtimeRestarted() {
