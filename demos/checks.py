@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["float_array", "labels", "integer", "real", "boolean", "parse_number"]
+__all__ = ["float_array", "labels", "integer", "real", "boolean", "parse_number", "excerpt"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -155,12 +155,12 @@ def parse_number(raw: Any, label: str, *, integer: bool = False, min: float | No
     try:
         value = float(text_value)
     except ValueError:
-        raise ValueError(f"'{label}'에는 숫자를 입력하세요 (입력값: '{_excerpt(raw)}').") from None
+        raise ValueError(f"'{label}'에는 숫자를 입력하세요 (입력값: '{excerpt(raw)}').") from None
     if not _math.isfinite(value):
-        raise ValueError(f"'{label}'에는 유한한 숫자를 입력하세요 (입력값: '{_excerpt(raw)}').")
+        raise ValueError(f"'{label}'에는 유한한 숫자를 입력하세요 (입력값: '{excerpt(raw)}').")
     if integer:
         if value != int(value):
-            raise ValueError(f"'{label}'은(는) 정수여야 합니다 (입력값: '{_excerpt(raw)}').")
+            raise ValueError(f"'{label}'은(는) 정수여야 합니다 (입력값: '{excerpt(raw)}').")
         value = int(value)
     if min is not None and value < min:
         raise ValueError(f"'{label}'은(는) {_fmt(min)} 이상이어야 합니다 (입력값: {_fmt(value)}).")
@@ -176,12 +176,12 @@ def _read_commas(text_value: str, label: str) -> str:
         return text_value.replace(",", "")
     if _DECIMAL_COMMA.fullmatch(text_value):
         return text_value.replace(",", ".")
-    raise ValueError(f"'{label}'의 쉼표(,)를 읽을 수 없습니다 (입력값: '{_excerpt(text_value)}'). "
+    raise ValueError(f"'{label}'의 쉼표(,)를 읽을 수 없습니다 (입력값: '{excerpt(text_value)}'). "
                      "소수점은 점(.)으로 쓰세요 (예: 0.1). 쉼표는 천 단위 구분(1,000)이나 "
                      "소수점 하나(0,1)로만 읽습니다.")
 
 
-def _excerpt(raw: Any) -> str:
+def excerpt(raw: Any) -> str:
     """What the reader typed, for a message: on one line, at most ``EXCERPT_CHARS`` characters
     and then how long it was (a pasted page must not become a page-long message)."""
     text_value = " ".join(str(raw).split())

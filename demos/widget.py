@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from demos.bridge import to_jsonable
-from demos.checks import parse_number  # re-exported: callers use demos.widget.parse_number
+from demos.checks import excerpt, parse_number  # parse_number is re-exported
 
 __all__ = [
     "number", "textbox", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden",
@@ -251,7 +251,7 @@ def _parse_control(control: dict, raw: Any) -> Any:
     if kind == "select":
         allowed = [value for value, _ in control["options"]]
         if raw not in allowed:
-            raise ValueError(f"'{control['label']}'에서 목록에 있는 값을 고르세요 (입력값: '{_excerpt(raw)}').")
+            raise ValueError(f"'{control['label']}'에서 목록에 있는 값을 고르세요 (입력값: '{excerpt(raw)}').")
         return raw
     if kind == "checkboxes":
         allowed = [value for value, _ in control["options"]]
