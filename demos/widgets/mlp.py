@@ -254,7 +254,8 @@ def _loss_figure(vm: dict) -> dict:
             for i, net in enumerate(vm["nets"])]
     return {"data": data, "layout": chart_layout(
         TEXT["loss_title"], 220, showlegend=len(vm["nets"]) > 1,
-        xaxis={"title": {"text": TEXT["step"]}, "fixedrange": True},
+        xaxis={"title": {"text": TEXT["step"]}, "fixedrange": True,
+               **({"range": [-2, 50]} if empty else {})},
         yaxis={"title": {"text": TEXT["loss_axis"]}, "fixedrange": True, "rangemode": "tozero"},
         annotations=[{"text": TEXT["loss_empty"], "xref": "paper", "yref": "paper", "x": 0.5,
                       "y": 0.35, "showarrow": False, "font": {"size": 12}}] if empty else [])}
