@@ -9,8 +9,9 @@ Contract (design.md, ``demos.backprop``):
   ``exp log tanh sigmoid relu max(a, b)``) and never evaluated; anything else, a missing variable or
   a non-finite value or gradient anywhere is a Korean ``ValueError``. Gradients are
   torch.autograd's:
-  ``relu'(0) = 0``; ``max(a, b)`` at a tie sends half the gradient to each side (``torch.maximum``);
-  ``x ** 0`` has gradient 0; a node used twice adds its gradients (fan-out).
+  ``relu'(0) = 0``; ``x ** 0`` has gradient 0; a node used twice adds its gradients (fan-out).
+  ``max(a, b)`` at a tie (a == b) sends half the upstream gradient to each side: the chosen
+  convention, which is ``torch.maximum``'s (derivatives.yaml: ``grad / 2`` where self == other).
 * ``two_layer_net_loss(X, y, W1, b1, W2, b2, reg=0.0, activation="relu")`` -> ``(loss, grads)``:
   scores ``act(X @ W1 + b1) @ W2 + b2``, mean softmax cross-entropy (shifted by the row maximum,
   so scores of 1e4 do not overflow) plus ``reg * (sum(W1**2) + sum(W2**2))``.

@@ -226,6 +226,37 @@ def _point_colors(trace: dict, n: int, fallback: str) -> list[str]:
     return [fallback] * n
 
 
+def _outline_colors(trace: dict, n: int) -> list[str | None]:
+    """Marker outlines, drawn only when the fill is nearly transparent (the outline is then what
+    shows the marker, e.g. a graph's nodes); otherwise None for every point."""
+    marker = trace.get("marker") or {}
+    fill = parse_color(marker.get("color")) if isinstance(marker.get("color"), str) else None
+    if fill is None or fill[3] >= 0.5:
+        return [None] * n
+    lines = (marker.get("line") or {}).get("color")
+    lines = lines if isinstance(lines, (list, tuple)) and len(lines) == n else [lines] * n
+    return [_css(parse_color(c)) if parse_color(c) else None for c in lines]
+
+
+def _layout_images(layout: dict, frame: _Frame) -> str:
+    """Layout images placed on the primary axes (a demo's decision regions, see demos.raster),
+    embedded as they are: a few KB of PNG."""
+    pieces = []
+    for image in layout.get("images") or []:
+        source, x, y = image.get("source"), _num(image.get("x")), _num(image.get("y"))
+        sx, sy = _num(image.get("sizex")), _num(image.get("sizey"))
+        if (image.get("xref"), image.get("yref")) != ("x", "y") or None in (x, y, sx, sy) \
+                or not isinstance(source, str) or not source.startswith("data:image/png;base64,"):
+            continue
+        x0, x1 = sorted((frame.x(x), frame.x(x + sx)))
+        y0, y1 = sorted((frame.y(y), frame.y(y - sy)))  # anchored at its top-left corner
+        opacity = _num(image.get("opacity"))
+        alpha = f' opacity="{opacity:g}"' if opacity is not None and opacity < 1 else ""
+        pieces.append(f'<image x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}"'
+                      f'{alpha} preserveAspectRatio="none" href="{html.escape(source)}"/>')
+    return "".join(pieces)
+
+
 def _scatter(trace: dict, frame: _Frame, xs: list, ys: list, color: str) -> str:
     mode = trace.get("mode") or ("lines+markers" if len(xs) < 20 else "lines")
     opacity = _num(trace.get("opacity"))
@@ -255,9 +286,12 @@ def _scatter(trace: dict, frame: _Frame, xs: list, ys: list, color: str) -> str:
         size = _num((trace.get("marker") or {}).get("size"))
         radius = max(1.2, min(4.0, (size or 6) / 3.5))
         colors = _point_colors(trace, len(xs), color)[::step]
-        for (x, y), c in zip(points, colors):
+        outlines = _outline_colors(trace, len(xs))[::step]
+        for (x, y), c, edge in zip(points, colors, outlines):
             if x is not None and y is not None and c:
-                pieces.append(f'<circle cx="{frame.x(x):.1f}" cy="{frame.y(y):.1f}" r="{radius:.1f}" fill="{c}"/>')
+                stroke = f' stroke="{edge}" stroke-width="1"' if edge else ""
+                pieces.append(f'<circle cx="{frame.x(x):.1f}" cy="{frame.y(y):.1f}" r="{radius:.1f}" '
+                              f'fill="{c}"{stroke}/>')
     group_opacity = f' opacity="{opacity:g}"' if opacity is not None and opacity < 1 else ""
     return f"<g{group_opacity}>{''.join(pieces)}</g>" if pieces else ""
 
@@ -319,7 +353,7 @@ def figure_svg(figure: dict, label: str = "") -> str | None:
         return None
     frame = _Frame(all_x, all_y, layout)
     bar_count = sum(1 for t, _, _ in series if t.get("type") == "bar")
-    body, bar_index = [], 0
+    body, bar_index = [_layout_images(layout, frame)], 0
     # Rasters first, then areas and bars, then lines and markers on top.
     for order in ("raster", "shape", "line"):
         for index, (trace, xs, ys) in enumerate(series):

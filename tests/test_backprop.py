@@ -317,3 +317,29 @@ def test_data_sets_are_seeded_and_in_the_plane(kind):
     assert np.array_equal(X, X2) and np.array_equal(y, y2) and X.shape == (100, 2)
     assert np.abs(X).max() < 1.5
     assert set(y) == ({0, 1} if kind == "xor" else {0, 1, 2})
+
+
+# ---------------------------------------------------------------------------------------------
+# Widget mlp-train: what the reader sees before training, and the comparison on a phone.
+# ---------------------------------------------------------------------------------------------
+
+def test_loss_chart_before_training_shows_the_current_loss_and_says_what_to_do():
+    from demos import widget
+    figure = widget.plot_figures("mlp-train")["mlp-loss"]
+    (trace,) = [t for t in figure["data"] if t.get("type") == "scatter"]
+    loss = widget.update("mlp-train")["outputs"][0]["items"][1][1]
+    assert list(trace["x"]) == [0] and float(trace["y"][0]) == pytest.approx(float(loss), abs=1e-4)
+    assert "학습 / 정지" in figure["layout"]["annotations"][0]["text"]
+    state = widget.update("mlp-train", {}, {"type": "action", "name": "step"})["state"]
+    trained = widget.plot_figures("mlp-train", state)["mlp-loss"]
+    assert not trained["layout"]["annotations"]
+
+
+def test_comparison_titles_are_short_lines_that_fit_a_phone_panel():
+    from demos import widget
+    figure = widget.plot_figures("mlp-train", {"view": "compare"})["mlp-compare"]
+    notes = [a["text"] for a in figure["layout"]["annotations"]]
+    assert len(notes) == 3
+    for note in notes:
+        lines = note.split("<br>")
+        assert len(lines) == 3 and max(map(len, lines)) <= 10, note

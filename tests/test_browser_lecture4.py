@@ -99,3 +99,18 @@ def test_mlp_trains_stops_when_pressed_again_and_when_leaving(page, site_url):
     page.wait_for_timeout(1000)
     assert page.evaluate("Number(window.__oldMlp.dataset.updates)") == left
     assert page.evaluate("window.__sameDocument") is True
+
+
+def test_comparison_panels_on_a_phone_take_only_the_height_their_width_needs(page, site_url):
+    """Three equal-aspect panels side by side: the figure is as tall as one panel is wide (plus its
+    titles), not the 300 px a desktop gets, so no empty bands sit above and below the maps."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_widget(page, site_url + LECTURE_4, MLP)
+    before = updates(page, MLP)
+    page.select_option(f'{MLP} select[data-control="view"]', "compare")
+    wait_updated(page, MLP, before + 1)
+    plot = page.locator(f'{MLP} .cs231n-plot').first
+    box = plot.locator(".main-svg").first.bounding_box()   # the figure (its box has a min-height)
+    panel = page.locator(f'{MLP} .cs231n-plot .xy .nsewdrag').first.bounding_box()
+    assert abs(panel["width"] - panel["height"]) <= 2          # still square
+    assert box["height"] <= panel["height"] + 58 + 4 + 4       # titles and margins, no bands

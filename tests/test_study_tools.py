@@ -608,3 +608,27 @@ def test_heatmap_thumbnail_rows_follow_the_y_axis():
 
 def test_nothing_drawable_gives_none():
     assert study_thumbs.figure_svg({"data": [{"type": "pie", "values": [1, 2]}]}) is None
+
+
+def test_layout_image_on_the_primary_axes_is_embedded_where_it_lies():
+    """A demo's decision regions are a layout image (demos.raster): the thumbnail shows them."""
+    from demos import raster
+    W, H, P = study_thumbs.WIDTH, study_thumbs.HEIGHT, study_thumbs.PAD
+    image = raster.category_image(np.array([[0, 1], [1, 0]]), ["#ff0000", "#0000ff"], (0, 10), (0, 4))
+    figure = {"data": [{"type": "scatter", "mode": "markers", "x": [0, 10], "y": [0, 4]}],
+              "layout": {"images": [image, {**image, "xref": "x2"}]}}
+    drawn = ET.fromstring(study_thumbs.figure_svg(figure)).findall("{http://www.w3.org/2000/svg}image")
+    assert len(drawn) == 1                                   # the one on other axes is left out
+    box = [float(drawn[0].get(k)) for k in ("x", "y", "width", "height")]
+    assert box == pytest.approx([P, P, W - 2 * P, H - 2 * P], abs=0.06)
+    assert drawn[0].get("href") == image["source"]
+
+
+def test_nearly_transparent_markers_are_outlined_and_opaque_ones_are_not():
+    def circles(fill):
+        figure = {"data": [{"type": "scatter", "mode": "markers", "x": [0, 1], "y": [0, 1],
+                            "marker": {"color": fill, "line": {"color": ["#ff0000", "#00ff00"]}}}]}
+        return ET.fromstring(study_thumbs.figure_svg(figure)).findall(
+            "{http://www.w3.org/2000/svg}g/{http://www.w3.org/2000/svg}circle")
+    assert [c.get("stroke") for c in circles("rgba(128,128,128,0.12)")] == ["#ff0000", "#00ff00"]
+    assert [c.get("stroke") for c in circles("#808080")] == [None, None]

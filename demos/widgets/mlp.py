@@ -28,6 +28,7 @@ __all__ = ["WIDGETS", "mlp_view_model", "COMPARE", "RUN_STEPS"]
 
 LIM = 1.2                 # the plane is [-LIM, LIM]^2
 GRID = 50                 # cells per side of the decision map
+COMPARE_GRID = 36         # per panel of the comparison: three maps, each a third as wide
 RUN_STEPS = 8             # SGD steps per update while 학습 runs
 MAX_HISTORY = 400         # loss points kept (thinned by half when full)
 MAX_ADDED = 200
@@ -48,6 +49,9 @@ TEXT = {
     "too_many": "추가한 점은 {limit}개까지입니다. '추가한 점 지우기'를 누르세요.",
     "step": "step", "loss": "손실 (loss)", "train_acc": "학습 정확도", "val_acc": "검증 정확도",
     "loss_axis": "손실", "loss_title": "손실 곡선 (loss curve)",
+    "loss_empty": "아직 학습 전입니다 (점: 지금의 손실). '학습 / 정지'나 '한 step'을 누르면<br>"
+                  "손실 곡선이 그려집니다.",
+    "short_names": {"small": "작은 망 H=3", "large": "큰 망 H=64", "large_l2": "큰 망 + L2"},
     "point_hover": "{name}<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
     "added": "추가한 점",
     "train_note": "망은 설정(데이터, H, 보기)이 바뀌면 처음부터 학습합니다. activation, L2, "
@@ -177,7 +181,7 @@ def mlp_view_model(values: dict) -> dict:
     Xv, yv = mlp.make_data(values["dataset"], 300, values["n_classes"], values["noise"],
                                 values["seed"] + 1)
     params, steps, history = _params_from_state(values, K)
-    centres, grid = plane_grid(LIM, GRID)
+    centres, grid = plane_grid(LIM, COMPARE_GRID if values["view"] == "compare" else GRID)
     act = values["activation"]
     nets = []
     for p, (name, H, reg) in zip(params, _nets(values)):
@@ -205,8 +209,9 @@ def _points(X: np.ndarray, y: np.ndarray, K: int, axis: str = "") -> list[dict]:
 
 
 def _regions(vm: dict, net: dict, axis: str = "") -> dict:
-    image = region_image(vm["centres"], net["map"].reshape(GRID, GRID), CLASS_COLORS[:vm["K"]],
-                         regions=net["map"].reshape(GRID, GRID))
+    size = len(vm["centres"])
+    image = region_image(vm["centres"], net["map"].reshape(size, size), CLASS_COLORS[:vm["K"]],
+                         regions=net["map"].reshape(size, size))
     return {**image, "xref": f"x{axis}", "yref": f"y{axis}"}
 
 
@@ -228,24 +233,32 @@ def _compare_figure(vm: dict) -> dict:
         layout[f"yaxis{suffix}"] = {**axis, "anchor": f"x{suffix}", "scaleanchor": f"x{suffix}"}
         data += _points(vm["X"], vm["y"], vm["K"], suffix)
         images.append(_regions(vm, net, suffix))
-        notes.append({"text": f"{TEXT['names'][net['name']]}<br>학습 {net['train_acc']:.0%} · "
-                              f"검증 {net['val_acc']:.0%}", "x": (lo + hi) / 2, "y": 1.0,
+        # Three short lines: a panel is about 110 px wide on a phone.
+        notes.append({"text": f"{TEXT['short_names'][net['name']]}<br>학습 {net['train_acc']:.0%}"
+                              f"<br>검증 {net['val_acc']:.0%}", "x": (lo + hi) / 2, "y": 1.0,
                       "xref": "paper", "yref": "paper", "showarrow": False, "yanchor": "bottom",
                       "font": {"size": 11}})
-    layout.update(images=images, annotations=notes, margin={"l": 4, "r": 4, "t": 44, "b": 4})
+    layout.update(images=images, annotations=notes, margin={"l": 4, "r": 4, "t": 58, "b": 4})
     return {"data": data, "layout": layout}
 
 
 def _loss_figure(vm: dict) -> dict:
+    """The loss history; before any step, the current loss as one point and a note."""
     history = np.array(vm["history"], dtype=np.float64).reshape(-1, 1 + len(vm["nets"]))
-    data = [{"type": "scatter", "mode": "lines", "x": history[:, 0],
+    empty = len(history) == 0
+    if empty:
+        history = np.array([[vm["steps"]] + [net["loss"] for net in vm["nets"]]])
+    data = [{"type": "scatter", "mode": "markers" if empty else "lines", "x": history[:, 0],
              "y": significant(history[:, 1 + i], 4), "name": TEXT["names"].get(net["name"], "")
              or TEXT["loss"], "line": {"color": CLASS_COLORS[(i + 1) % len(CLASS_COLORS)]}}
             for i, net in enumerate(vm["nets"])]
     return {"data": data, "layout": chart_layout(
         TEXT["loss_title"], 220, showlegend=len(vm["nets"]) > 1,
-        xaxis={"title": {"text": TEXT["step"]}, "fixedrange": True},
-        yaxis={"title": {"text": TEXT["loss_axis"]}, "fixedrange": True, "rangemode": "tozero"})}
+        xaxis={"title": {"text": TEXT["step"]}, "fixedrange": True,
+               **({"range": [-2, 50]} if empty else {})},
+        yaxis={"title": {"text": TEXT["loss_axis"]}, "fixedrange": True, "rangemode": "tozero"},
+        annotations=[{"text": TEXT["loss_empty"], "xref": "paper", "yref": "paper", "x": 0.5,
+                      "y": 0.35, "showarrow": False, "font": {"size": 12}}] if empty else [])}
 
 
 def _check_outputs(values: dict, vm: dict) -> list[dict]:

@@ -1083,7 +1083,9 @@
     const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };   // Plotly's defaults
     margin.t = Math.max(margin.t, TOP_LABEL_ROOM_PX);
     const span = (range) => Math.abs(range[1] - range[0]);
-    const plotHeight = (width - margin.l - margin.r) * (layout.yaxis.scaleratio ?? 1)
+    // Panels side by side (mlp-train's comparison): each plot area is its x domain's share.
+    const share = layout.xaxis.domain ? span(layout.xaxis.domain) : 1;
+    const plotHeight = (width - margin.l - margin.r) * share * (layout.yaxis.scaleratio ?? 1)
                        * span(layout.yaxis.range) / span(layout.xaxis.range);
     layout.margin = margin;
     layout.height = Math.min(layout.height, Math.ceil(plotHeight + margin.t + margin.b));
