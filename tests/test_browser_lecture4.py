@@ -93,6 +93,7 @@ def test_mlp_trains_stops_when_pressed_again_and_when_leaving(page, site_url):
     page.click('nav.md-nav--primary a.md-nav__link[href$="lecture-03/"]')
     page.wait_for_url("**/lecture-03/")
     # The update in flight when the reader left may still finish; none may follow it.
+    page.wait_for_function("() => !window.__oldMlp.isConnected", timeout=60_000)
     page.wait_for_function("() => !window.__oldMlp.cs231nWidget.busy", timeout=60_000)
     page.wait_for_timeout(300)
     left = page.evaluate("Number(window.__oldMlp.dataset.updates)")
