@@ -72,10 +72,11 @@ TEXT = {
                        "encoding을 더합니다. 이 patch embedding은 kernel = stride = p인 합성곱과 같은 "
                        "계산입니다: 두 방법의 차이를 숫자로 확인하세요.",
     "image_title": "{size}×{size} 이미지, {p}×{p} 패치 {count}개",
-    "sequence_title": "패치 시퀀스 (토큰 1 → {count}), 패치마다 아래는 펼친 벡터 (길이 {length}: "
-                      "R, G, B 순)",
-    "embedding_panel": "패치 임베딩 x_p W  ({count} × {E})",
-    "tokens_panel": "+ positional encoding = Transformer 입력",
+    "sequence_title": "패치 시퀀스: 토큰 1 → {count}<br>"
+                      "<span style='font-size: 11px'>패치 아래: 펼친 벡터 (길이 {length}, "
+                      "R·G·B 순)</span>",
+    "embedding_panel": "패치 임베딩 x_p W ({count} × {E})",
+    "tokens_panel": "+ PE = Transformer 입력",
     "feature_axis": "특징 (embedding 차원)", "token_axis": "토큰 (패치 번호)",
     "token_hover": "토큰 %{y}, 특징 %{x}<br>%{z:.3f}<extra></extra>",
     "patches": "패치 수 = 토큰 수", "patch_length": "패치 하나의 길이 C·p·p",
@@ -366,13 +367,15 @@ def _rgba(picture: np.ndarray, scale: int) -> np.ndarray:
     return np.repeat(np.repeat(rgba, scale, axis=0), scale, axis=1)
 
 
-def _picture_layout(width: float, height: float, title: str, **extra) -> dict:
-    """Equal-aspect axes over [0, width] x [0, height] with no ticks (a picture, not a chart)."""
+def _picture_layout(width: float, height: float, title: str, top: int = 32, **extra) -> dict:
+    """Equal-aspect axes over [0, width] x [0, height] with no ticks (a picture, not a chart),
+    ``top`` pixels above it for the title. The height asked for fits a 640 px wide picture (at
+    most 440 px); the host lowers it to what a narrower box needs."""
     axis = {"showgrid": False, "zeroline": False, "showticklabels": False, "fixedrange": True,
             "ticks": "", "constrain": "domain"}
     return plotting.layout(
-        height=min(420, max(140, round(360 * height / width) + 40)), showlegend=False,
-        title={"text": title, "font": {"size": 13}}, margin={"l": 8, "r": 8, "t": 32, "b": 8},
+        height=min(440, round(640 * height / width) + top + 8), showlegend=False,
+        title={"text": title, "font": {"size": 13}}, margin={"l": 8, "r": 8, "t": top, "b": 8},
         xaxis={**axis, "range": [0, width]},
         yaxis={**axis, "range": [0, height], "scaleanchor": "x", "scaleratio": 1},
         dragmode=False, **extra)
@@ -426,7 +429,7 @@ def _vector_bars(patches: np.ndarray, width: int, height: int) -> np.ndarray:
 def _sequence_layout(count: int, p: int) -> dict:
     """Pixel sizes of the sequence picture: up to 16 tiles a line, each tile a patch enlarged to
     about 20 px; up to NUMBERED_PATCHES patches, a band above the tiles for their numbers and the
-    patch's vector as a bar under each, tall enough for the picture to be about 0.55 times as
+    patch's vector as a bar under each, tall enough for the picture to be about half as
     high as it is wide."""
     columns = min(count, 16)
     lines = math.ceil(count / columns)
@@ -436,7 +439,7 @@ def _sequence_layout(count: int, p: int) -> dict:
     label = bar = 0
     if count <= NUMBERED_PATCHES:
         label = max(12, round(0.7 * tile))
-        target = 0.55 * columns * (tile + gap) / lines                  # height of one line
+        target = 0.5 * columns * (tile + gap) / lines                  # height of one line
         bar = max(tile, round(target - label - tile - 2 * gap))
     return {"columns": columns, "lines": lines, "scale": scale, "tile": tile, "gap": gap,
             "label": label, "bar": bar,
@@ -474,7 +477,7 @@ def _sequence_figure(vm: dict) -> dict:
     image = raster.rgba_image(canvas[::-1], (0, width), (0, height))
     title = TEXT["sequence_title"].format(count=count, length=patches.shape[1])
     return {"data": _numbers(xs, ys, count, on_picture=False),
-            "layout": _picture_layout(width, height, title, images=[image])}
+            "layout": _picture_layout(width, height, title, top=52, images=[image])}
 
 
 def _tokens_figure(vm: dict) -> dict:
