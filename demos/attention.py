@@ -85,7 +85,8 @@ def attention_scores(Q: np.ndarray, K: np.ndarray, scaled: bool = True) -> np.nd
     """Q (..., L, d), K (..., S, d) -> scores (..., L, S) = Q K^T, divided by sqrt(d) if ``scaled``.
 
     Why the division: with entries of unit variance, each score is a sum of d products and has
-    variance d; dividing by sqrt(d) brings it back to 1, so the softmax does not saturate as d grows.
+    variance d; dividing by sqrt(d) brings it back to 1, so the softmax does not saturate as d
+    grows.
     """
     with np.errstate(over="ignore", invalid="ignore"):
         scores = Q @ np.swapaxes(K, -1, -2)

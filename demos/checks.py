@@ -49,7 +49,8 @@ def float_array(value, name: str, ndim: int) -> np.ndarray:
 
 def float_tensor(value, name: str, min_ndim: int, shape: str) -> np.ndarray:
     """Nested lists or an array with ``min_ndim`` or more dimensions (batch dimensions in front)
-    -> finite float64 array; ``shape`` names the expected shape in the message, e.g. ``(..., L, d)``."""
+    -> finite float64 array; ``shape`` names the expected shape in the message, e.g.
+    ``(..., L, d)``."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"'{name}'에는 숫자 배열을 넣으세요 (문자열은 안 됩니다).")
     try:
@@ -72,7 +73,9 @@ def bool_array(value, name: str) -> np.ndarray:
     except (ValueError, TypeError):
         raise ValueError(f"'{name}'에는 모양이 고른 True/False 배열만 넣을 수 있습니다.") from None
     if array.dtype != np.bool_:
-        raise TypeError(f"'{name}'은(는) True/False 배열이어야 합니다 (받은 dtype: {array.dtype}).")
+        got = "숫자" if array.dtype.kind in "iufc" else "문자열" if array.dtype.kind in "US" else "다른 값"
+        raise TypeError(f"'{name}'은(는) True/False 배열이어야 합니다 ({got} 배열을 받았습니다. "
+                        "0/1 대신 True/False를 쓰세요).")
     return array
 
 

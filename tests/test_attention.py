@@ -100,7 +100,8 @@ def test_attention_equals_the_loop_over_queries_and_keys(rng, L, S, d, dv):
 
 
 def test_attention_takes_nested_lists_and_batch_dimensions(rng):
-    Q, K, V = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 6, 5)), rng.normal(size=(2, 3, 6, 2))
+    Q, K = rng.normal(size=(2, 3, 4, 5)), rng.normal(size=(2, 3, 6, 5))
+    V = rng.normal(size=(2, 3, 6, 2))
     out, weights = scaled_dot_product_attention(Q.tolist(), K.tolist(), V.tolist())
     allowed = np.ones((2, 3, 4, 6), dtype=bool)
     ref_out, ref_weights = batched_loop_attention(Q, K, V, allowed)
@@ -193,7 +194,8 @@ def test_the_blind_row_is_named_with_its_batch_position():
     mask = np.ones((2, 2, 3), dtype=bool)
     mask[1, 0] = False
     with pytest.raises(ValueError) as error:
-        scaled_dot_product_attention(np.ones((2, 2, 2)), np.ones((3, 2)), np.ones((3, 1)), mask=mask)
+        scaled_dot_product_attention(np.ones((2, 2, 2)), np.ones((3, 2)), np.ones((3, 1)),
+                                     mask=mask)
     assert "0번 query" in korean(error) and "(1,)" in str(error.value)
 
 
@@ -328,7 +330,8 @@ def test_a_shift_of_positions_rotates_every_pair():
     pe = sinusoidal_positional_encoding(20, d)
     for i in range(d // 2):
         angle = k / 10000 ** (2 * i / d)
-        rotation = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+        rotation = np.array([[math.cos(angle), -math.sin(angle)],
+                             [math.sin(angle), math.cos(angle)]])
         np.testing.assert_allclose(pe[k:, 2 * i:2 * i + 2], pe[:-k, 2 * i:2 * i + 2] @ rotation,
                                    atol=1e-12)
 
@@ -536,7 +539,7 @@ def test_attention_view_model_matches_multi_head_attention():
     np.testing.assert_allclose(vm["weights"], weights[0])
     np.testing.assert_allclose(vm["entropy"], attention.row_entropy(weights[0]))
     np.testing.assert_allclose(vm["max_entropy"], np.log([1, 2, 3, 4]))
-    assert vm["rows"] == 2 * 3                                     # query 1 has one key: not counted
+    assert vm["rows"] == 2 * 3          # query 1 has one key: not counted
 
 
 def test_repeated_words_have_equal_rows_only_without_positional_encoding():
@@ -612,7 +615,8 @@ def test_vit_view_model_numbers():
     np.testing.assert_array_equal(vm["patches"], patchify(image, 8)[0])
     np.testing.assert_allclose(vm["embedding"],
                                vm["patches"] @ vm["weight"].reshape(16, -1).T, atol=1e-12)
-    np.testing.assert_allclose(vm["tokens"], vm["embedding"] + sinusoidal_positional_encoding(16, 16))
+    np.testing.assert_allclose(vm["tokens"],
+                               vm["embedding"] + sinusoidal_positional_encoding(16, 16))
     assert vm["max_abs_diff"] < 1e-12
 
 

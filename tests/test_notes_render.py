@@ -274,11 +274,13 @@ def test_place_demos_counts_only_top_level_items_and_honours_start():
 
 OVERVIEW = ("요약 문단.\n\n- **하나**: 첫 항목\n- **둘**: 둘째 항목이\n  두 줄입니다.\n"
             "- **셋**: 셋째\n\n    같은 항목의 둘째 문단\n- **넷**: 넷째\n\n$$x^2$$\n\n끝 문단.\n")
-LECTURE_8_TEMPLATE = (ROOT / "notes" / "lecture-08.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+LECTURE_8_TEMPLATE = (ROOT / "notes" / "lecture-08.md").read_text(encoding="utf-8") \
+    .split("---\n", 2)[2]
 
 
 def test_demos_sit_beside_overview_items_while_the_overview_is_shown():
-    front = "demos:\n  first: overview 2\n  second: overview 3\n  lost: overview 9\n  learned: end\n"
+    front = ("demos:\n  first: overview 2\n  second: overview 3\n  lost: overview 9\n"
+             "  learned: end\n")
     page = render.render_lecture(notes_file(LECTURE_8_TEMPLATE, front), 8, overview=OVERVIEW)
     html = page_html(page)
     box = html[html.index("cs231n-overview"):html.index('id="learned"')]

@@ -184,7 +184,8 @@ def _panel_domains(count: int, columns: int, gap: float = 0.1,
     for k in range(count):
         r, c = divmod(k, columns)
         x0, y1 = c * (width + gap), 1 - r * (height + vgap)
-        domains.append(([round(x0, 4), round(x0 + width, 4)], [round(y1 - height, 4), round(y1, 4)]))
+        domains.append(([round(x0, 4), round(x0 + width, 4)],
+                        [round(y1 - height, 4), round(y1, 4)]))
     return domains
 
 
