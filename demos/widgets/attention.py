@@ -17,6 +17,7 @@ kernel = stride = p. Built in three layers:
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -394,9 +395,10 @@ def _numbers(xs: np.ndarray, ys: np.ndarray, count: int, on_picture: bool = True
              "text": [str(k) for k in range(1, count + 1)], "hoverinfo": "skip", **style}]
 
 
-def _image_figure(vm: dict) -> dict:
-    """The picture with its patch grid and each patch's number (its place in the sequence)."""
-    S, p = vm["image"].shape[1], vm["patch"]
+def _image_figure(picture: np.ndarray, p: int) -> dict:
+    """The picture (3, S, S) with its p × p patch grid and each patch's number (its place in the
+    sequence)."""
+    S = picture.shape[1]
     cuts = np.arange(0, S + 1, p, dtype=float)
     nan = np.full_like(cuts, np.nan)
     ends = np.zeros_like(cuts), np.full_like(cuts, S)
@@ -410,7 +412,7 @@ def _image_figure(vm: dict) -> dict:
     data = [{"type": "scatter", "mode": "lines", "x": grid_x, "y": grid_y, "hoverinfo": "skip",
              "line": {"color": "rgba(255,255,255,0.9)", "width": 1.5}},
             *_numbers(cx.ravel(), cy.ravel(), count)]
-    image = raster.rgba_image(_rgba(vm["image"], max(1, 256 // S))[::-1], (0, S), (0, S))
+    image = raster.rgba_image(_rgba(picture, max(1, 256 // S))[::-1], (0, S), (0, S))
     title = TEXT["image_title"].format(size=S, p=p, count=count)
     return {"data": data, "layout": _picture_layout(S, S, title, images=[image])}
 
@@ -465,9 +467,9 @@ def _sequence_canvas(patches: np.ndarray, p: int, g: dict) -> np.ndarray:
     return canvas.reshape(g["lines"] * g["line"], g["columns"] * step, 4)[:-gap, :-gap]
 
 
-def _sequence_figure(vm: dict) -> dict:
-    """The patches in sequence order, up to 16 to a line, each with its flattened vector below."""
-    patches, p = vm["patches"], vm["patch"]
+def _sequence_figure(patches: np.ndarray, p: int) -> dict:
+    """The patches (P, 3 p p) in sequence order, up to 16 to a line, each with its flattened
+    vector below."""
     count = len(patches)
     g = _sequence_layout(count, p)
     canvas = _sequence_canvas(patches, p, g)
@@ -479,6 +481,16 @@ def _sequence_figure(vm: dict) -> dict:
     title = TEXT["sequence_title"].format(count=count, length=patches.shape[1])
     return {"data": _numbers(xs, ys, count, on_picture=False),
             "layout": _picture_layout(width, height, title, top=52, images=[image])}
+
+
+@functools.lru_cache(maxsize=8)
+def _picture_figures(image: str, size: int, patch: int) -> tuple[dict, dict]:
+    """The picture and the sequence figures, which depend on these three settings alone: cached,
+    so that changing the embedding or the positional encoding does not make their PNGs again (a
+    few milliseconds each). Treated as read-only."""
+    picture = attention.sample_image(image, size)
+    patches = attention.patchify(picture[None], patch)[0]
+    return _image_figure(picture, patch), _sequence_figure(patches, patch)
 
 
 def _tokens_figure(vm: dict) -> dict:
@@ -525,7 +537,8 @@ def _render_vit(image, size, patch, embed_dim, positional, seed) -> list[dict]:
     notes = [text(TEXT["conv_note"].format(diff=vm["max_abs_diff"]), "ok")]
     if positional:
         notes.append(text(TEXT["pe_note"]))
-    return [plot("vit-image", _image_figure(vm)), plot("vit-sequence", _sequence_figure(vm)),
+    image_figure, sequence_figure = _picture_figures(image, size, patch)
+    return [plot("vit-image", image_figure), plot("vit-sequence", sequence_figure),
             stats([(TEXT["patches"], f"({size}/{patch})² = {count}"),
                    (TEXT["patch_length"], f"3·{patch}·{patch} = {length}"),
                    (TEXT["embed_shape"], f"{length} × {embed_dim}"),
