@@ -550,6 +550,18 @@ def test_repeated_words_have_equal_rows_only_without_positional_encoding():
     assert not np.allclose(vm["weights"][0, 0], vm["weights"][0, 2])
 
 
+def test_the_equal_rows_note_appears_only_when_rows_are_equal():
+    """'the' twice: equal rows unless positions enter (positional encoding, or a causal mask that
+    gives the second 'the' more keys to see)."""
+    def notes(**state):
+        return " ".join(o["text"] for o in outputs_of(render("attention", state), "text"))
+    assert "같은 단어" in notes()
+    assert "같은 단어" not in notes(causal=True)
+    assert "같은 단어" not in notes(positional=True)
+    vm = attention_widgets.attention_view_model("the cat the", 1, 8, True, True, False, 1.0, 0)
+    assert not np.allclose(vm["weights"][0, 0], vm["weights"][0, 2])
+
+
 def test_switching_off_the_scaling_saturates_the_softmax():
     base = dict(sentence="a b c d e f g h", heads="1", d_model="64")
     scaled = attention_widgets.attention_view_model("a b c d e f g h", 1, 64, True, False, False,

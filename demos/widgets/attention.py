@@ -56,8 +56,8 @@ TEXT = {
                 "더 심해집니다.",
     # permutation
     "perm_caption": "토큰 순서를 섞은 뒤 출력 Y' = MHA(PX)와 섞기 전 출력 Y = MHA(X)의 행 비교 "
-                    "(앞의 특징 3개)",
-    "perm_columns": ["새 위치 i", "토큰", "원래 위치 π(i)", "Y'[i] (앞 3개)", "Y[π(i)] (앞 3개)",
+                    "(앞의 특징 2개)",
+    "perm_columns": ["새 위치 i", "토큰", "원래 위치 π(i)", "Y'[i] (앞 2개)", "Y[π(i)] (앞 2개)",
                      "최대 |차이|"],
     "perm_stat": "max |Y' − P·Y|",
     "perm_equal": "출력도 토큰과 똑같이 섞였습니다: Y' = P·Y (최대 차이 {diff:.1e}, 반올림 오차). "
@@ -190,6 +190,11 @@ def _panel_domains(count: int, columns: int, gap: float = 0.1,
     return domains
 
 
+def _label_room(tokens: list[str], angle: int) -> int:
+    """Pixels under a plot for its token tick labels (upright, or turned a quarter)."""
+    return 28 + (7 * min(max(len(t) for t in tokens), _LABEL_CHARS) if angle else 0)
+
+
 def _token_axis(tokens: list[str], **extra) -> dict:
     positions = list(range(1, len(tokens) + 1))
     return plotting.axis_style(tickvals=positions, ticktext=[_label(t) for t in tokens],
@@ -216,14 +221,15 @@ def _weights_figure(vm: dict) -> dict:
                      "showscale": h == 0, "xgap": 1, "ygap": 1, "meta": h + 1,
                      "xaxis": f"x{s}", "yaxis": f"y{s}", "hovertemplate": TEXT["cell_hover"],
                      "colorbar": _WEIGHT_BAR})
-        axes[f"xaxis{s}"] = _token_axis(tokens, domain=xd, anchor=f"y{s}", tickangle=angle)
+        axes[f"xaxis{s}"] = _token_axis(tokens, domain=xd, anchor=f"y{s}", tickangle=angle,
+                                        tickfont={"size": 12 if T * columns <= 16 else 10})
         axes[f"yaxis{s}"] = _token_axis(tokens, domain=yd, anchor=f"x{s}", autorange="reversed",
                                         showticklabels=h % columns == 0)
         annotations.append({"text": TEXT["head"].format(h=h + 1), "showarrow": False,
                             "xref": "paper", "yref": "paper", "x": xd[0], "y": yd[1],
                             "xanchor": "left", "yanchor": "bottom"})
     rows = math.ceil(heads / columns)
-    bottom = 24 + (6 * min(max(len(t) for t in tokens), _LABEL_CHARS) if angle else 0)
+    bottom = _label_room(tokens, angle)
     return {"data": data, "layout": plotting.layout(
         height=rows * 250 + 30 + bottom, annotations=annotations, showlegend=False,
         margin={"l": 64, "r": 8, "t": 26, "b": bottom}, **axes)}
@@ -241,9 +247,12 @@ def _entropy_figure(vm: dict) -> tuple[dict, dict]:
               "marker": {"size": 6}, "hovertemplate": TEXT["entropy_hover"]}
              for h in range(entropy.shape[0])]
     top = max(float(vm["max_entropy"].max()), float(entropy.max()), 0.1) * 1.1
+    angle = 0 if len(tokens) <= 8 else -90
+    bottom = _label_room(tokens, angle)
     figure = {"data": data, "layout": plotting.chart_layout(
-        TEXT["entropy_title"], 230, showlegend=False, margin={"l": 50, "r": 12, "t": 36, "b": 50},
-        xaxis=_token_axis(tokens, tickangle=0 if len(tokens) <= 8 else -90),
+        TEXT["entropy_title"], 210 + bottom, showlegend=False,
+        margin={"l": 50, "r": 12, "t": 36, "b": bottom},
+        xaxis=_token_axis(tokens, tickangle=angle),
         yaxis={"title": {"text": TEXT["entropy_axis"]}, "range": [0, top], "fixedrange": True})}
     items = [(TEXT["head"].format(h=h + 1), HEAD_COLORS[h], "line") for h in range(len(entropy))]
     return figure, legend(items + [(TEXT["max_entropy"], plotting.TIE_COLOR, "dash")])
@@ -262,7 +271,7 @@ def _formula(vm: dict, scaled: bool, temperature: float) -> str:
 def _notes(vm: dict, scaled: bool, causal: bool, positional: bool) -> list[dict]:
     notes = [text(TEXT["weights_note"] + (TEXT["causal_note"] if causal else ""))]
     repeated = [w for i, w in enumerate(vm["tokens"]) if w in vm["tokens"][:i]]
-    if repeated and not positional:
+    if repeated and not positional and not causal:    # a causal row depends on its position
         notes.append(text(TEXT["duplicates"].format(word=repeated[0]), "ok"))
     if not scaled:
         notes.append(text(TEXT["unscaled"].format(root=math.sqrt(vm["d_k"])), "warn"))
@@ -270,7 +279,7 @@ def _notes(vm: dict, scaled: bool, causal: bool, positional: bool) -> list[dict]
 
 
 def _row_head(values: np.ndarray) -> str:
-    return ", ".join(f"{v:.3f}" for v in values[:3])
+    return ", ".join(f"{v:.3f}" for v in values[:2])
 
 
 def _permutation_outputs(pm: dict | None, causal: bool, positional: bool) -> list[dict]:
