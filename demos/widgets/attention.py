@@ -222,7 +222,8 @@ def _weights_figure(vm: dict) -> dict:
                      "xaxis": f"x{s}", "yaxis": f"y{s}", "hovertemplate": TEXT["cell_hover"],
                      "colorbar": _WEIGHT_BAR})
         axes[f"xaxis{s}"] = _token_axis(tokens, domain=xd, anchor=f"y{s}", tickangle=angle,
-                                        tickfont={"size": 12 if T * columns <= 16 else 10})
+                                        tickfont={"size": 12 if T * columns <= 16 else 10},
+                                        showticklabels=h + columns >= heads)  # no panel below
         axes[f"yaxis{s}"] = _token_axis(tokens, domain=yd, anchor=f"x{s}", autorange="reversed",
                                         showticklabels=h % columns == 0)
         annotations.append({"text": TEXT["head"].format(h=h + 1), "showarrow": False,
