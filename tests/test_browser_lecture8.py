@@ -194,8 +194,10 @@ def test_both_widgets_fit_a_phone(page, site_url):
     open_widget(page, site_url, ATTENTION)
     page.locator(VIT).scroll_into_view_if_needed()
     wait_updated(page, VIT)
+    after(page, ATTENTION, lambda: page.click(f'{ATTENTION} [data-action="permute"]'))  # + table
     for selector in (ATTENTION, VIT):
         assert page.locator(f"{selector} .cs231n-plot").count() >= 2
         for plot in page.locator(f"{selector} .cs231n-plot").all():
             box = plot.bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
