@@ -36,7 +36,6 @@ TEXT = {
                    "head마다 보여 줍니다. 1/√d_k 나누기, causal mask, positional encoding을 켜고 끄고, "
                    "'토큰 순서 섞기'로 위치 정보가 없을 때 출력도 똑같이 섞이는지 확인해 보세요.",
     "head": "head {h}",
-    "key_axis": "key (볼 대상)", "query_axis": "query (보는 토큰)",
     "cell_hover": "query %{y} → key %{x}<br>가중치 %{z:.3f}<extra>head %{meta}</extra>",
     "entropy_title": "행(query)마다의 entropy",
     "entropy_axis": "entropy (nats)",
