@@ -621,6 +621,20 @@ def test_attention_bad_inputs_give_korean_messages_and_the_widget_recovers(state
     assert render("attention", {**bad["state"], **widget.defaults("attention")})["ok"]
 
 
+@pytest.mark.parametrize("widget_id, changes", [
+    ("attention", [{"scaled": False}, {"causal": True}, {"positional": True},
+                   {"temperature": "3", "heads": "4"}, {"sentence": "a a a"}]),
+    ("vit-patches", [{"positional": False}, {"patch": "4"}, {"image": "rings", "embed_dim": "7",
+                                                             "positional": False}]),
+])
+def test_switches_keep_the_list_of_outputs(widget_id, changes):
+    """The host draws every output again when their kinds or number change: a switch changes
+    what the outputs say, not which outputs there are."""
+    def kinds(state):
+        return [(o["kind"], o.get("id")) for o in render(widget_id, state)["outputs"]]
+    assert all(kinds(state) == kinds({}) for state in changes)
+
+
 def test_vit_view_model_numbers():
     vm = attention_widgets.vit_view_model("checker", 32, 8, 16, True, 0)
     image = attention.sample_image("checker", 32)[None]

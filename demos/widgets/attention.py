@@ -50,6 +50,8 @@ TEXT = {
     "causal_note": " causal mask: query i는 key 1..i만 봅니다 (빈 칸 = 가려진 key, 가중치 정확히 0).",
     "duplicates": "'{word}'처럼 같은 단어는 위치가 달라도 같은 벡터라서 그 query 행들의 가중치와 "
                   "출력이 똑같습니다. positional encoding을 켜면 달라집니다.",
+    "scaled": "점수를 √d_k ≈ {root:.1f}로 나눠 softmax 입력의 표준편차를 약 1로 유지합니다. 나누기를 끄고 "
+              "entropy가 어떻게 변하는지 비교해 보세요.",
     "unscaled": "1/√d_k로 나누지 않아 점수의 표준편차가 약 √d_k = {root:.1f}배 커졌습니다. softmax가 한 "
                 "key에 몰려(포화) entropy가 0에 가까워지고, 그 기울기는 거의 0이 됩니다. d_model을 키우면 "
                 "더 심해집니다.",
@@ -86,6 +88,8 @@ TEXT = {
                  "{diff:.1e}은(는) 부동소수점 반올림뿐입니다.",
     "pe_note": "positional encoding은 토큰 번호 t마다 sin/cos 값을 더해 같은 내용의 패치라도 자리를 "
                "구별하게 합니다 (2차원 위치를 1차원 번호로 폈습니다).",
+    "no_pe_note": "positional encoding이 꺼져 있어 토큰은 패치 임베딩 그대로입니다: 내용이 같은 패치는 "
+                  "자리가 달라도 같은 토큰이 되어, Transformer는 패치의 위치를 알 수 없습니다.",
     "too_many": "패치가 {count}개로 너무 많습니다 (이 그림은 {limit}개까지). patch 크기 p를 키우세요.",
 }
 
@@ -269,13 +273,20 @@ def _formula(vm: dict, scaled: bool, temperature: float) -> str:
 
 
 def _notes(vm: dict, scaled: bool, causal: bool, positional: bool) -> list[dict]:
-    notes = [text(TEXT["weights_note"] + (TEXT["causal_note"] if causal else ""))]
+    """Always two notes, whatever the settings: what the picture shows, then what the settings
+    do. (A change in the number of outputs makes the host draw every output again.)"""
+    picture = text(TEXT["weights_note"] + (TEXT["causal_note"] if causal else ""))
     repeated = [w for i, w in enumerate(vm["tokens"]) if w in vm["tokens"][:i]]
+    remarks, tone = [], "info"
     if repeated and not positional and not causal:    # a causal row depends on its position
-        notes.append(text(TEXT["duplicates"].format(word=repeated[0]), "ok"))
+        remarks.append(TEXT["duplicates"].format(word=repeated[0]))
+        tone = "ok"
     if not scaled:
-        notes.append(text(TEXT["unscaled"].format(root=math.sqrt(vm["d_k"])), "warn"))
-    return notes
+        remarks.append(TEXT["unscaled"].format(root=math.sqrt(vm["d_k"])))
+        tone = "warn"
+    if not remarks:
+        remarks.append(TEXT["scaled"].format(root=math.sqrt(vm["d_k"])))
+    return [picture, text(" ".join(remarks), tone)]
 
 
 def _row_head(values: np.ndarray) -> str:
@@ -543,9 +554,8 @@ def _render_vit(image, size, patch, embed_dim, positional, seed) -> list[dict]:
            f"\\underbrace{{\\mathrm{{patchify}}(x)}}_{{{count} \\times {length}}}\\,"
            f"\\underbrace{{W}}_{{{length} \\times {embed_dim}}}{pe} \\\\ "
            f"&= \\mathrm{{Conv2d}}_{{k = s = {patch}}}(x){pe} \\end{{aligned}}")
-    notes = [text(TEXT["conv_note"].format(diff=vm["max_abs_diff"]), "ok")]
-    if positional:
-        notes.append(text(TEXT["pe_note"]))
+    notes = [text(TEXT["conv_note"].format(diff=vm["max_abs_diff"]), "ok"),
+             text(TEXT["pe_note" if positional else "no_pe_note"])]   # always two outputs
     image_figure, sequence_figure = _picture_figures(image, size, patch)
     return [plot("vit-image", image_figure), plot("vit-sequence", sequence_figure),
             stats([(TEXT["patches"], f"({size}/{patch})² = {count}"),
