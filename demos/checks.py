@@ -22,7 +22,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["float_array", "labels", "integer", "real", "boolean", "parse_number", "excerpt"]
+__all__ = ["float_array", "float_tensor", "bool_array", "labels", "integer", "real", "boolean",
+           "parse_number", "excerpt"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -44,6 +45,38 @@ def float_array(value, name: str, ndim: int) -> np.ndarray:
         raise ValueError(f"'{name}'은(는) {shape} 배열이어야 합니다 (받은 모양: {array.shape}).")
     if not np.all(np.isfinite(array)):
         raise ValueError(f"'{name}'에 NaN이나 무한대가 있습니다. 유한한 숫자만 넣으세요.")
+    return array
+
+
+def float_tensor(value, name: str, min_ndim: int, shape: str) -> np.ndarray:
+    """Nested lists or an array with ``min_ndim`` or more dimensions (batch dimensions in front)
+    -> finite float64 array; ``shape`` names the expected shape in the message, e.g.
+    ``(..., L, d)``."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"'{name}'에는 숫자 배열을 넣으세요 (문자열은 안 됩니다).")
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise ValueError(f"'{name}'에는 모양이 고른 숫자 배열만 넣을 수 있습니다.") from None
+    if array.ndim < min_ndim:
+        raise ValueError(f"'{name}'은(는) {shape} 모양, {min_ndim}차원 이상의 배열이어야 합니다 "
+                         f"(받은 모양: {array.shape}).")
+    return float_array(array, name, array.ndim)
+
+
+def bool_array(value, name: str) -> np.ndarray:
+    """Nested lists of True / False or a boolean array -> bool array. Numbers (0 / 1 too) are
+    refused: a float mask means something else (a bias added to the scores) in PyTorch."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"'{name}'에는 True/False 배열을 넣으세요 (문자열은 안 됩니다).")
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        raise ValueError(f"'{name}'에는 모양이 고른 True/False 배열만 넣을 수 있습니다.") from None
+    if array.dtype != np.bool_:
+        got = "숫자" if array.dtype.kind in "iufc" else "문자열" if array.dtype.kind in "US" else "다른 값"
+        raise TypeError(f"'{name}'은(는) True/False 배열이어야 합니다 ({got} 배열을 받았습니다. "
+                        "0/1 대신 True/False를 쓰세요).")
     return array
 
 

@@ -1,8 +1,9 @@
 """Small SVG thumbnails of a widget's real output, drawn at build time without Plotly.
 
 ``figure_svg(figure)`` draws the primary axes of a Plotly figure dict (what ``demos.widget.plot``
-holds): heatmaps as an embedded PNG raster (a few KB, instead of thousands of rectangles), then
-filled areas, bars, lines and markers as vectors. ``stats_svg(items)`` draws a widget that shows
+holds): the pictures the figure places there (``layout.images``, e.g. demos.raster's PNGs), heatmaps
+as an embedded PNG raster (a few KB, instead of thousands of rectangles), then filled areas, bars,
+lines and markers as vectors. ``stats_svg(items)`` draws a widget that shows
 numbers only. Everything is computed from the demo's default output, so a thumbnail can always be
 regenerated; nothing binary is stored.
 """
@@ -201,8 +202,42 @@ def _heatmap(trace: dict, frame: _Frame) -> str:
     left, right = frame.x(xs[0] - hx), frame.x(xs[-1] + hx)
     top, bottom = sorted((frame.y(ys[0] - hy), frame.y(ys[-1] + hy)))
     data = base64.b64encode(png_rgba(rows)).decode("ascii")
+    # Cells with sharp edges, as Plotly draws a heatmap unless it is asked to smooth it.
+    crisp = "" if trace.get("zsmooth") else ' style="image-rendering: pixelated"'
     return (f'<image x="{left:.1f}" y="{top:.1f}" width="{right - left:.1f}" height="{bottom - top:.1f}" '
-            f'preserveAspectRatio="none" href="data:image/png;base64,{data}"/>')
+            f'preserveAspectRatio="none"{crisp} href="data:image/png;base64,{data}"/>')
+
+
+_ANCHORS = {"left": 0.0, "center": 0.5, "right": 1.0, "bottom": 0.0, "middle": 0.5, "top": 1.0}
+
+
+def _layout_images(layout: dict) -> list[tuple[str, float, float, float, float, float]]:
+    """Pictures a figure places on its primary axes (``layout.images`` with ``xref`` "x",
+    ``yref`` "y" and a ``data:image/...`` source, as demos.raster makes them) ->
+    [(source, x0, x1, y0, y1, opacity)] in data coordinates."""
+    found = []
+    for image in layout.get("images") or []:
+        if not isinstance(image, dict) or (image.get("xref"), image.get("yref")) != ("x", "y"):
+            continue
+        source = image.get("source")
+        x, y, width, height = (_num(image.get(key)) for key in ("x", "y", "sizex", "sizey"))
+        if not (isinstance(source, str) and source.startswith("data:image/")) \
+                or None in (x, y, width, height):
+            continue
+        x0 = x - width * _ANCHORS.get(image.get("xanchor", "left"), 0.0)
+        y1 = y + height * (1 - _ANCHORS.get(image.get("yanchor", "top"), 1.0))
+        opacity = _num(image.get("opacity"))
+        found.append((source, x0, x0 + width, y1 - height, y1, 1.0 if opacity is None else opacity))
+    return found
+
+
+def _picture(source: str, x0: float, x1: float, y0: float, y1: float, opacity: float,
+             frame: _Frame) -> str:
+    left, right = sorted((frame.x(x0), frame.x(x1)))
+    top, bottom = sorted((frame.y(y0), frame.y(y1)))
+    return (f'<image x="{left:.1f}" y="{top:.1f}" width="{right - left:.1f}" '
+            f'height="{bottom - top:.1f}" preserveAspectRatio="none" opacity="{opacity:g}" '
+            f'href="{html.escape(source)}"/>')
 
 
 def _trace_color(trace: dict, index: int) -> str:
@@ -236,25 +271,6 @@ def _outline_colors(trace: dict, n: int) -> list[str | None]:
     lines = (marker.get("line") or {}).get("color")
     lines = lines if isinstance(lines, (list, tuple)) and len(lines) == n else [lines] * n
     return [_css(parse_color(c)) if parse_color(c) else None for c in lines]
-
-
-def _layout_images(layout: dict, frame: _Frame) -> str:
-    """Layout images placed on the primary axes (a demo's decision regions, see demos.raster),
-    embedded as they are: a few KB of PNG."""
-    pieces = []
-    for image in layout.get("images") or []:
-        source, x, y = image.get("source"), _num(image.get("x")), _num(image.get("y"))
-        sx, sy = _num(image.get("sizex")), _num(image.get("sizey"))
-        if (image.get("xref"), image.get("yref")) != ("x", "y") or None in (x, y, sx, sy) \
-                or not isinstance(source, str) or not source.startswith("data:image/png;base64,"):
-            continue
-        x0, x1 = sorted((frame.x(x), frame.x(x + sx)))
-        y0, y1 = sorted((frame.y(y), frame.y(y - sy)))  # anchored at its top-left corner
-        opacity = _num(image.get("opacity"))
-        alpha = f' opacity="{opacity:g}"' if opacity is not None and opacity < 1 else ""
-        pieces.append(f'<image x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" height="{y1 - y0:.1f}"'
-                      f'{alpha} preserveAspectRatio="none" href="{html.escape(source)}"/>')
-    return "".join(pieces)
 
 
 def _scatter(trace: dict, frame: _Frame, xs: list, ys: list, color: str) -> str:
@@ -349,11 +365,15 @@ def figure_svg(figure: dict, label: str = "") -> str | None:
                               max(v for v in xs if v is not None) + gap / 2]
                     all_y.append(0.0)
                 series.append((trace, xs, ys))
-    if not series:
+    pictures = _layout_images(layout)
+    for _, x0, x1, y0, y1, _ in pictures:
+        all_x += [x0, x1]
+        all_y += [y0, y1]
+    if not series and not pictures:
         return None
     frame = _Frame(all_x, all_y, layout)
     bar_count = sum(1 for t, _, _ in series if t.get("type") == "bar")
-    body, bar_index = [_layout_images(layout, frame)], 0
+    body, bar_index = [_picture(*picture, frame) for picture in pictures], 0  # under the traces
     # Rasters first, then areas and bars, then lines and markers on top.
     for order in ("raster", "shape", "line"):
         for index, (trace, xs, ys) in enumerate(series):
