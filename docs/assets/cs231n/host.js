@@ -384,16 +384,7 @@
       input.value = raw;
       input.addEventListener("input", () => onChange());
       return { node: field(control, input), get: () => input.value,
-               set: (v) => { if (document.activeElement !== input) input.value = v; } };
-    },
-
-    textbox(control, raw, onChange) {
-      const input = el("input", { type: "text", autocomplete: "off", spellcheck: "false",
-                                  "data-control": control.name, "aria-label": control.label });
-      input.value = raw;
-      input.addEventListener("input", () => onChange());
-      return { node: field(control, input), get: () => input.value,
-               set: (v) => { if (document.activeElement !== input) input.value = v; } };
+               set: (v) => { input.value = v; } };
     },
 
     slider(control, raw, onChange) {
