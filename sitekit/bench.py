@@ -116,7 +116,8 @@ async ([widgetId, changes, textEdit]) => {
 # on their own (the first edit, and the slowest), not mixed into the measured edits.
 WARM_UP_EDITS = 10
 # Widgets whose first text box is not a number: (control, two texts to alternate between).
-TEXT_EDITS = {"backprop-graph": ("values", ["x=-3, y=5, z=-4", "x=-2, y=5, z=-4"])}
+TEXT_EDITS = {"backprop-graph": ("values", ["x=-3, y=5, z=-4", "x=-2, y=5, z=-4"]),
+              "attention": ("sentence", ["the cat sat on the mat", "the dog sat on the mat"])}
 
 
 def percentile(values: list[float], q: float) -> float:
