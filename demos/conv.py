@@ -731,17 +731,20 @@ WIDGETS = {
     "conv-layer": w.widget(
         "Convolution 출력 크기 계산기", _LAYER_CONTROLS, _render_layer,
         description="입력 크기, 커널, stride, padding을 바꾸면 출력 크기 공식에 숫자가 채워집니다. "
-                    "공식이 정수가 아니면 strict는 오류를, floor(PyTorch)는 버려지는 행·열을 보여 줍니다."),
+                    "공식이 정수가 아니면 strict는 오류를, floor(PyTorch)는 버려지는 행·열을 보여 줍니다.",
+        primary=("H", "W", "kernel", "stride", "padding")),
     "conv-stack": w.widget(
         "CNN 층 쌓기: 모양, 파라미터, receptive field", _STACK_CONTROLS, _render_stack,
         on_event=_stack_event,
         description="층을 추가·삭제하거나 프리셋을 눌러 보세요. 출력 모양과 파라미터 수는 PyTorch가 "
-                    "만드는 것과 같고, receptive field와 jump는 층을 지날 때마다 누적됩니다."),
+                    "만드는 것과 같고, receptive field와 jump는 층을 지날 때마다 누적됩니다.",
+        primary=("layers", "preset-alexnet", "preset-vgg", "preset-resnet")),
     "conv-3x3-vs-7x7": w.widget(
         "3×3 conv 3개 vs 7×7 conv 1개", [
             w.number("C", "채널 수 C", 64, min=1, max=4096, integer=True),
             w.number("size", "입력 크기 H = W", 56, min=1, max=1024, integer=True),
         ], _render_3x3_vs_7x7,
         description="VGGNet의 아이디어: 3×3 conv 세 개를 쌓으면 7×7 conv와 receptive field가 같습니다. "
-                    "가중치, 곱셈-덧셈, 역전파용 메모리를 비교해 보세요."),
+                    "가중치, 곱셈-덧셈, 역전파용 메모리를 비교해 보세요.",
+        primary=("C", "size")),
 }

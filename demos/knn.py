@@ -785,6 +785,7 @@ _KNN = widget(
                                               event),
     description="평면의 모든 점을 k개의 가장 가까운 학습 점의 투표로 칠합니다. 점을 눌러 추가하거나 "
                 "지우고, 질의점을 고정해 이웃과 투표를 보세요. 회전 슬라이더로 L1과 L2의 차이를 확인하세요.",
+    primary=("dataset", "k", "metric", "angle", "mode"),
 )
 
 
@@ -862,6 +863,7 @@ _KNN_CV = widget(
     _render_cv,
     description="같은 데이터로 k = 1, 2, ...마다 fold별 validation 정확도를 재고, 평균이 가장 높은 k를 "
                 "고릅니다. uniform(무작위 label) 데이터에서는 어떤 k도 우연 수준을 넘지 못합니다.",
+    primary=("dataset", "n_points", "noise", "num_folds", "max_k"),
 )
 
 WIDGETS = {"knn": _KNN, "knn-cv": _KNN_CV}

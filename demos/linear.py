@@ -490,6 +490,7 @@ _LINEAR = widget(
     on_event=_linear_event,
     description="W와 b를 직접 바꾸거나 경사 하강법으로 학습시키며, 같은 점수에서 SVM과 Softmax 손실이 "
                 "어떻게 다른지 봅니다. 'W, b = 0'을 누르면 sanity check 값(log C, C − 1)이 바로 나옵니다.",
+    primary=("loss", "W", "step", "run", "zero"),
 )
 
 WIDGETS = {"linear-loss": _LINEAR}

@@ -1190,7 +1190,8 @@ WIDGETS = {
         ],
         _optim_render, on_event=_optim_event,
         description="그림을 클릭(탭)해 시작점을 고르고, 진행률 슬라이더의 ▶로 경로가 자라는 것을 보세요. "
-                    "모든 update 식은 같은 gradient를 받은 torch.optim과 같습니다."),
+                    "모든 update 식은 같은 gradient를 받은 torch.optim과 같습니다.",
+        primary=("surface", "optimizers", "lr_sgd", "lr_adaptive", "progress")),
 }
 
 
@@ -1242,4 +1243,5 @@ WIDGETS["lr-schedule"] = w.widget(
     ],
     _schedule_render,
     description="노트 7번의 learning rate 변경 방식들 (Cosine, Linear, Inverse sqrt, Linear Warmup)을 "
-                "같은 η, 같은 T로 겹쳐 봅니다.")
+                "같은 η, 같은 T로 겹쳐 봅니다.",
+    primary=("schedules", "steps", "lr", "warmup"))
