@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from demos import bridge
+from widget_helpers import show_advanced
 
 LECTURE_5 = "/lectures/lecture-05/"
 LECTURE_6 = "/lectures/lecture-06/"
@@ -37,6 +38,7 @@ def start(page, url: str, root: str) -> None:
     page.wait_for_function("(sel) => Number(document.querySelector(sel).dataset.updates || 0) >= 1",
                            arg=root, timeout=120_000)
     assert page.get_attribute(root, "data-state") == "ready"
+    show_advanced(page, root)
 
 
 def fill(page, root: str, control: str, value: str) -> None:

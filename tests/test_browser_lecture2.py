@@ -9,7 +9,7 @@ import math
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, call_error, close, fits_its_plot_area, updates, wait_updated
+from widget_helpers import call_all, call_error, close, fits_its_plot_area, show_advanced, updates, wait_updated
 
 LECTURE_2 = "/lectures/lecture-02/"
 KNN = '.cs231n-demo[data-demo="knn"]'
@@ -48,6 +48,7 @@ def open_widget(page, site_url, selector: str) -> None:
     page.goto(site_url + LECTURE_2)
     page.locator(selector).scroll_into_view_if_needed()
     wait_updated(page, selector)
+    show_advanced(page, selector)
 
 
 def after(page, selector: str, action) -> None:

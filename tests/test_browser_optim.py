@@ -5,7 +5,8 @@ bad input is explained in Korean and can be fixed."""
 from __future__ import annotations
 
 from demos import bridge
-from widget_helpers import call_all, call_error, close, equal_aspect, fits_its_plot_area, updates, wait_updated
+from widget_helpers import (call_all, call_error, close, equal_aspect, fits_its_plot_area, show_advanced, updates,
+                            wait_updated)
 
 LECTURE_3 = "/lectures/lecture-03/"
 OPTIM = '.cs231n-demo[data-demo="optim"]'
@@ -36,6 +37,7 @@ def open_widget(page, site_url, selector: str) -> None:
     page.goto(site_url + LECTURE_3)
     page.locator(selector).scroll_into_view_if_needed()
     wait_updated(page, selector)
+    show_advanced(page, selector)
 
 
 def line(page, name: str) -> dict:

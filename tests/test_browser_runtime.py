@@ -8,7 +8,7 @@ instant navigation, and pages without demos download nothing of the runtime.
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, call_error, updates, wait_updated
+from widget_helpers import call_all, call_error, show_advanced, updates, wait_updated
 
 LECTURE_5 = "/lectures/lecture-05/"
 LECTURE_6 = "/lectures/lecture-06/"
@@ -41,6 +41,7 @@ def runtime_requests(page) -> list[str]:
 def edit(page, selector: str, control: str, value: str) -> None:
     """Type into a control and wait until the widget has redrawn once more."""
     before = updates(page, selector)
+    show_advanced(page, selector)
     page.fill(f'{selector} [data-control="{control}"]', value)
     wait_updated(page, selector, before + 1)
     # the host coalesces edits made while an update runs: wait until it is idle

@@ -75,3 +75,9 @@ def fits_its_plot_area(page, plot: str) -> dict:
     shape = equal_aspect(page, plot)
     assert abs(shape["yLength"] - shape["areaHeight"]) <= 2 and abs(shape["xLength"] - shape["areaWidth"]) <= 2, shape
     return shape
+
+
+def show_advanced(page, selector: str) -> None:
+    """Open the widget's 고급 설정 section (controls beyond its primary ones), if it has one."""
+    page.eval_on_selector(selector, "(root) => { const d = root.querySelector('.cs231n-advanced');"
+                                    " if (d) d.open = true; }")

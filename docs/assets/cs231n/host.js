@@ -336,8 +336,8 @@
         el("thead", {}, el("tr", {}, el("th"), control.col_labels.map((c) => el("th", { text: c })))),
         el("tbody", {}, cells.map((row, i) =>
           el("tr", {}, el("th", { text: control.row_labels[i] }), row.map((input) => el("td", {}, input))))));
-      const node = el("div", { class: "cs231n-field cs231n-field--matrix", title: control.help },
-        el("span", { class: "cs231n-label", text: control.label }), table);
+      const node = el("fieldset", { class: "cs231n-field cs231n-field--matrix", title: control.help },
+        el("legend", { class: "cs231n-label", text: control.label }), table);
       return { node, get: () => cells.map((row) => row.map((input) => input.value)),
                set: (v) => cells.forEach((row, i) => row.forEach((input, j) => {
                  if (document.activeElement !== input && v[i] && v[i][j] !== undefined) input.value = v[i][j];
@@ -347,7 +347,7 @@
     records(control, raw, onChange) {
       let rows = raw.map((row) => ({ ...row }));
       const body = el("tbody");
-      const container = el("div", { class: "cs231n-field cs231n-field--records", "data-control": control.name,
+      const container = el("fieldset", { class: "cs231n-field cs231n-field--records", "data-control": control.name,
                                     title: control.help });
       const fieldInput = (fieldSpec, row, index) => {
         const value = row[fieldSpec.name] ?? fieldSpec.default;
@@ -381,14 +381,14 @@
       const presetSelect = presetNames.length ? el("select", { "data-records-preset": control.name, "aria-label": "프리셋" },
         presetNames.map((name) => el("option", { value: name, text: name }))) : null;
       container.append(
-        el("span", { class: "cs231n-label", text: control.label }),
+        el("legend", { class: "cs231n-label", text: control.label }),
         el("div", { class: "cs231n-records-scroll" }, el("table", { class: "cs231n-records" },
           el("thead", {}, el("tr", {}, el("th", { text: "#" }), control.fields.map((f) => el("th", { text: f.label })), el("th"))),
           body)),
         el("div", { class: "cs231n-records-actions" },
           el("button", { type: "button", class: "cs231n-button", "data-records-action": "add", text: "+ 줄 추가",
             onclick: () => { rows.push(rows.length ? { ...rows[rows.length - 1] } : defaults()); redraw(); onChange(); } }),
-          presetSelect,
+          presetSelect && el("label", { class: "cs231n-records-preset" }, "프리셋 ", presetSelect),
           presetSelect && el("button", { type: "button", class: "cs231n-button", "data-records-action": "preset",
             text: "프리셋 불러오기",
             onclick: () => { rows = control.presets[presetSelect.value].map((r) => ({ ...r })); redraw(); onChange(); } })));
@@ -456,10 +456,11 @@
   // Picture first: primary controls, the 고급 설정 section, and each picture's text alternative.
   // ------------------------------------------------------------------------------------------
 
-  // A widget reads top to bottom as: its primary controls (demos.widget.widget(primary=...)), the
-  // outputs through the first picture and its legend, the collapsed 고급 설정 section, the other
-  // outputs (tables, formulas). So the picture sits between the two sets of controls on every
-  // screen, and a link to the widget shows it in the first screen.
+  // A widget reads top to bottom as: its primary controls (demos.widget.widget(primary=...)), its
+  // key numbers and first picture (the lead), the collapsed 고급 설정 section, then the other
+  // outputs (notes, formulas, tables) in the order the widget lists them. So the picture sits
+  // between the two sets of controls on every screen, and a link to the widget shows it in the
+  // first screen. (A phone shows the lead above the primary controls: host.css.)
 
   function controlGroups() {
     return { fields: el("div", { class: "cs231n-fields" }), wide: el("div", { class: "cs231n-wide" }),
@@ -487,17 +488,21 @@
 
   const advancedCount = (spec) => spec.controls.filter((c) => c.kind !== "hidden" && !spec.primary.includes(c.name)).length;
 
-  // Outputs up to the first picture and the legend right after it lead; with no picture, all do.
-  function leadLength(outputs) {
+  // Indices of the outputs that lead: the key numbers (stats) listed before the first picture,
+  // that picture and the legend right after it. With no picture, every output leads.
+  function leadIndices(outputs) {
     const plot = outputs.findIndex((o) => o.kind === "plot");
-    if (plot < 0) return outputs.length;
-    return outputs[plot + 1]?.kind === "legend" ? plot + 2 : plot + 1;
+    if (plot < 0) return outputs.map((_, index) => index);
+    const lead = outputs.slice(0, plot).flatMap((o, index) => (o.kind === "stats" ? [index] : []));
+    lead.push(plot);
+    if (outputs[plot + 1]?.kind === "legend") lead.push(plot + 1);
+    return lead;
   }
 
   function placeOutputs(widget, outputs, nodes) {
-    const lead = leadLength(outputs);
-    placeInSlots(widget.leadNode, nodes.slice(0, lead));
-    placeInSlots(widget.restNode, nodes.slice(lead));
+    const lead = new Set(leadIndices(outputs));
+    placeInSlots(widget.leadNode, nodes.filter((_, index) => lead.has(index)));
+    placeInSlots(widget.restNode, nodes.filter((_, index) => !lead.has(index)));
     outputs.forEach((output, index) => {
       if (output.kind !== "plot") return;
       const node = nodes[index], label = plotAlt(output, outputs);
