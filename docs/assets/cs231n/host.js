@@ -659,6 +659,8 @@
   // After every update Python accepted, the address follows (replaceState: no history entry per
   // keystroke, at most one write per ADDRESS_WRITE_MS). A value Python rejected never gets there.
   function followAddress(widget) {
+    if (widget.followsAddress) return;
+    widget.followsAddress = true;
     widget.root.addEventListener("cs231n:updated", (event) => {
       if (!event.detail.ok) return;
       widget.acceptedState = widget.rawState();
