@@ -477,7 +477,7 @@
     const count = advancedCount(widget.spec);
     if (!count) return;
     const key = `cs231n:advanced-open:${widget.id}`;
-    const details = el("details", { class: "cs231n-advanced", "data-advanced": "" },
+    const details = el("details", { class: "cs231n-advanced" },
       el("summary", { class: "cs231n-advanced-summary" }, "고급 설정",
         el("span", { class: "cs231n-advanced-count", text: ` (${count}개)` })),
       el("div", { class: "cs231n-controls cs231n-controls--advanced" }, groups.fields, groups.wide, groups.buttons));
@@ -505,7 +505,7 @@
     placeInSlots(widget.restNode, nodes.filter((_, index) => !lead.has(index)));
     outputs.forEach((output, index) => {
       if (output.kind !== "plot") return;
-      const node = nodes[index], label = plotAlt(output, outputs);
+      const node = nodes[index], label = plotAlt(output, outputs, widget.spec.title);
       if (node.getAttribute("aria-label") !== label) node.setAttribute("aria-label", label);
       if (node.getAttribute("role") !== "img") node.setAttribute("role", "img");
     });
@@ -513,22 +513,22 @@
 
   // What a screen reader says for a picture: the widget's own sentence (plot(alt=...)), or else its
   // key numbers (the stats outputs), which state the current result.
-  function plotAlt(output, outputs) {
+  function plotAlt(output, outputs, widgetTitle) {
     if (output.alt) return output.alt;
-    const name = figureName(output.figure);
+    const name = figureName(output.figure, widgetTitle);
     const numbers = outputs.filter((o) => o.kind === "stats").flatMap((o) => o.items)
       .map(([label, value]) => `${label} ${formatNumber(value)}`);
     return numbers.length ? `${name}. 현재 결과: ${numbers.join(", ")}.`
                           : `${name}. 자세한 값은 그림 아래의 표와 설명에 있습니다.`;
   }
 
-  function figureName(figure) {
+  function figureName(figure, widgetTitle) {
     const text = (title) => (typeof title === "string" ? title : title?.text) || "";
     const layout = figure.layout || {};
     if (text(layout.title)) return `그림: ${text(layout.title)}`;
     const axes = [["x축", layout.xaxis], ["y축", layout.yaxis]].filter(([, axis]) => text(axis?.title))
       .map(([name, axis]) => `${name} ${text(axis.title)}`);
-    return axes.length ? `그림 (${axes.join(", ")})` : "그림";
+    return axes.length ? `그림 (${axes.join(", ")})` : `그림: ${widgetTitle}`;
   }
 
   // ------------------------------------------------------------------------------------------
