@@ -109,10 +109,16 @@ LAYOUT_JS = """(sel) => {
   const names = (node) => node ? [...new Set([...node.querySelectorAll('[data-control], [data-action]')]
       .map((e) => e.dataset.control || e.dataset.action))] : [];
   const top = (node) => node ? node.getBoundingClientRect().top : null;
+  // Fields whose input, select or button runs past the field's own box (under its neighbour).
+  const overflowing = [...r.querySelectorAll('.cs231n-fields > .cs231n-field')].filter((f) => f.offsetParent)
+    .filter((f) => [...f.querySelectorAll('input, select, button')]
+      .some((i) => i.getBoundingClientRect().right > f.getBoundingClientRect().right + 1))
+    .map((f) => f.textContent.trim());
   return {first: top(first), firstIsPlot: first.matches('.cs231n-plot'), box: top(r.closest('.cs231n-demo-box')),
           controls: top(primary), details: top(details), open: details ? details.open : null,
           firstBeforeDetails: !details || Boolean(first.compareDocumentPosition(details) & Node.DOCUMENT_POSITION_FOLLOWING),
-          primary: names(primary), advanced: names(details), plotRight: first.getBoundingClientRect().right};
+          primary: names(primary), advanced: names(details), plotRight: first.getBoundingClientRect().right,
+          overflowing};
 }"""
 
 
@@ -129,6 +135,7 @@ def test_a_link_shows_the_first_picture_first_with_at_most_five_primary_controls
     assert sorted(shown["primary"]) == sorted(spec["primary"]) and len(shown["primary"]) <= 5
     assert sorted(shown["primary"] + shown["advanced"]) == sorted(visible)    # each shown once
     assert shown["open"] is (None if len(visible) == len(spec["primary"]) else False)
+    assert shown["overflowing"] == [], shown
 
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(300)                                 # equal-aspect plots redraw on resize
@@ -139,6 +146,7 @@ def test_a_link_shows_the_first_picture_first_with_at_most_five_primary_controls
     if phone["controls"] is not None:
         assert phone["first"] < phone["controls"], phone      # the result, then the knobs under it
     assert phone["plotRight"] <= PHONE["width"], phone
+    assert phone["overflowing"] == [], phone
 
 
 @pytest.mark.parametrize("widget_id", WIDGET_IDS)
