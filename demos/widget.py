@@ -19,11 +19,16 @@ The round trip, one call per reader action::
 name>}``. Events go to the widget's ``on_event(values, event) -> dict`` which returns the *raw* state
 keys to change (e.g. a point appended to a hidden ``points`` control); then ``render(**values)`` runs.
 
+``widget(..., primary=(names))`` picks the (at most five) controls shown at first; the rest sit in a
+collapsed "고급 설정" section. The host keeps each widget's non-default raw values in the page address
+(``?<widget id>.<control>=<value>``); ``restore`` vets the values read back from an address.
+
 Output kinds (plain dicts, JSON-ready):
 
 * ``stats(items)``: key numbers, ``items = [(label, value), ...]``.
 * ``table(columns, rows, caption=None, highlight=None)``: rows of cells (str or number).
-* ``plot(plot_id, figure, clickable=False)``: a Plotly figure as a plain dict ``{"data", "layout"}``.
+* ``plot(plot_id, figure, clickable=False, alt=None)``: a Plotly figure as a plain dict
+  ``{"data", "layout"}``; ``alt`` states the current result in words, for screen readers.
 * ``legend(items)``: the legend of the plot before it, as HTML: ``[(label, colour, mark), ...]``.
 * ``text(message, tone="info")``: a short Korean sentence; tone ``info | ok | warn``.
 * ``math(tex)``: a formula in TeX, typeset by the site's KaTeX.
@@ -46,7 +51,7 @@ __all__ = [
     "number", "textbox", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden",
     "button",
     "widget", "stats", "table", "plot", "legend", "with_legend", "plot_figures", "text", "math",
-    "parse_number", "click_xy", "registry", "preload", "describe", "update",
+    "parse_number", "click_xy", "registry", "preload", "describe", "update", "restore",
 ]
 
 
@@ -131,12 +136,38 @@ def button(name: str, label: str, *, repeat: bool = False) -> dict:
     return {"kind": "button", "name": name, "label": label, "repeat": repeat}
 
 
+MAX_PRIMARY = 5
+
+
 def widget(title: str, controls: list[dict], render: Callable[..., list[dict]], *,
            on_event: Callable[[dict, dict], dict] | None = None,
-           description: str | None = None) -> dict:
-    """One widget: ``render(**values) -> [outputs]`` gets the parsed value of every control."""
+           description: str | None = None, primary: tuple[str, ...] | None = None) -> dict:
+    """One widget: ``render(**values) -> [outputs]`` gets the parsed value of every control.
+
+    ``primary`` names the controls shown at first (what the lecture teaches, at most
+    ``MAX_PRIMARY``, buttons counted like any other control); the host puts the rest in a collapsed
+    "고급 설정" section. ``None``: the first ``MAX_PRIMARY`` controls in declaration order.
+    """
     return {"title": title, "description": description, "controls": controls, "render": render,
-            "on_event": on_event}
+            "on_event": on_event, "primary": _primary_names(controls, primary)}
+
+
+def _primary_names(controls: list[dict], primary: tuple[str, ...] | None) -> list[str]:
+    """``primary`` checked against ``controls`` (a widget author's mistake raises ValueError)."""
+    shown = [c["name"] for c in controls if c["kind"] != "hidden"]
+    if primary is None:
+        return shown[:MAX_PRIMARY]
+    if isinstance(primary, str):
+        raise ValueError("primary must be a tuple of control names, not one string")
+    names = list(primary)
+    unknown = [n for n in names if n not in shown]
+    if unknown:
+        raise ValueError(f"primary names no visible control: {unknown}; controls are {shown}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"primary names a control twice: {names}")
+    if len(names) > MAX_PRIMARY:
+        raise ValueError(f"at most {MAX_PRIMARY} primary controls (buttons count), got {len(names)}")
+    return names
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,8 +184,11 @@ def table(columns: list[str], rows: list[list[Any]], caption: str | None = None,
             "highlight": highlight or []}
 
 
-def plot(plot_id: str, figure: dict, clickable: bool = False) -> dict:
-    return {"kind": "plot", "id": plot_id, "figure": to_jsonable(figure), "clickable": clickable}
+def plot(plot_id: str, figure: dict, clickable: bool = False, alt: str | None = None) -> dict:
+    """``alt``: a Korean sentence stating what the picture shows now (e.g. the output shape), for
+    screen readers; without it the host sums up the widget's ``stats`` outputs."""
+    return {"kind": "plot", "id": plot_id, "figure": to_jsonable(figure), "clickable": clickable,
+            "alt": alt}
 
 
 LEGEND_MARKS = ("line", "dash", "dot", "circle", "circle-open", "square", "star", "diamond", "x")
@@ -339,7 +373,7 @@ def describe(widget_id: str) -> dict:
     """The JSON part of a widget's spec (title, description, controls) for the host."""
     spec = _spec(widget_id)
     return {"id": widget_id, "title": spec["title"], "description": spec["description"],
-            "controls": spec["controls"]}
+            "controls": spec["controls"], "primary": spec["primary"]}
 
 
 def defaults(widget_id: str) -> dict:
@@ -374,3 +408,67 @@ def update(widget_id: str, state: dict | None = None, event: dict | None = None)
     except (ValueError, TypeError, ZeroDivisionError, OverflowError, FloatingPointError) as error:
         return {"ok": False, "state": state, "message": str(error)}
     return {"ok": True, "state": state, "outputs": outputs}
+
+
+# ---------------------------------------------------------------------------------------------
+# State read back from a page address (untrusted: typed, edited, or from an older site).
+# ---------------------------------------------------------------------------------------------
+
+def restore(widget_id: str, state: dict | None = None) -> dict:
+    """Raw values read from an address -> ``{"state": values to start from, "rejected": [Korean
+    sentences]}``. A name the widget does not have, or a value it rejects, is dropped (the control
+    keeps its default) with a short reason. If the kept values together cannot be drawn (two
+    settings that contradict each other, a hidden value of the wrong shape), the widget starts
+    from its defaults."""
+    spec = _spec(widget_id)
+    controls = {c["name"]: c for c in spec["controls"] if c["kind"] != "button"}
+    kept, rejected = {}, []
+    for name, raw in (state or {}).items():
+        control = controls.get(name)
+        if control is None:
+            rejected.append(f"'{name}'라는 설정은 없습니다.")
+            continue
+        try:
+            _check_address_value(control, raw)
+        except (ValueError, TypeError) as error:
+            rejected.append(str(error))
+            continue
+        kept[name] = raw
+    if kept:
+        try:
+            answer = update(widget_id, kept)
+        except Exception:  # noqa: BLE001 - a hidden value of the wrong shape may fail anywhere
+            answer = {"ok": False, "message": "저장된 상태를 읽을 수 없습니다."}
+        if not answer["ok"]:
+            rejected.append(f"주소의 설정을 함께 쓸 수 없어 모두 기본값으로 시작합니다: {answer['message']}")
+            kept = {}
+    return {"state": kept, "rejected": rejected}
+
+
+def _check_address_value(control: dict, raw: Any) -> None:
+    """Raises a Korean ValueError unless ``raw`` is a value the host itself could have sent for
+    ``control``: stricter than ``_parse_control``, which quietly drops unknown check box options."""
+    label = control.get("label", control["name"])
+    shape_error = ValueError(f"'{label}' 값의 형식이 맞지 않습니다.")
+    kind = control["kind"]
+    if kind in ("number", "slider", "select") and not isinstance(raw, str):
+        raise shape_error
+    if kind == "toggle" and not isinstance(raw, bool):
+        raise shape_error
+    if kind == "checkboxes":
+        allowed = [value for value, _ in control["options"]]
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise shape_error
+        unknown = [v for v in raw if v not in allowed]
+        if unknown:
+            raise ValueError(f"'{label}'에 없는 항목입니다: {', '.join(unknown)}.")
+    if kind == "matrix":
+        expected = [len(row) for row in control["default"]]
+        if (not isinstance(raw, list) or [len(r) if isinstance(r, list) else -1 for r in raw]
+                != expected or not all(isinstance(v, str) for r in raw for v in r)):
+            raise shape_error
+    if kind == "records":
+        names = {f["name"] for f in control["fields"]}
+        if not isinstance(raw, list) or not all(isinstance(r, dict) and set(r) <= names for r in raw):
+            raise shape_error
+    _parse_control(control, raw)

@@ -157,3 +157,92 @@ def test_preload_imports_every_demo_and_numpy_random():
              "print(ids == sorted(widget.registry()), 'demos.knn' in sys.modules, 'numpy.random' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.split() == ["True", "True", "True"], result.stderr
+
+
+# --- primary controls, plot alt text, state read back from an address ---------------------------
+
+def _controls():
+    return [widget.number("a", "가", 1), widget.select("b", "나", "x", [("x", "X"), ("y", "Y")]),
+            widget.number("c", "다", 2), widget.toggle("d", "라", False), widget.number("e", "마", 3),
+            widget.number("f", "바", 4), widget.hidden("points", []), widget.button("run", "실행")]
+
+
+def test_primary_defaults_to_the_first_five_visible_controls():
+    spec = widget.widget("t", _controls(), lambda **v: [])
+    assert spec["primary"] == ["a", "b", "c", "d", "e"]
+
+
+def test_primary_is_kept_as_declared_with_buttons_counted():
+    spec = widget.widget("t", _controls(), lambda **v: [], primary=("f", "run", "a"))
+    assert spec["primary"] == ["f", "run", "a"]
+
+
+@pytest.mark.parametrize("primary, fragment", [
+    (("a", "nope"), "no visible control"),
+    (("a", "points"), "no visible control"),            # hidden state has no control to show
+    (("a", "a"), "twice"),
+    (("a", "b", "c", "d", "e", "run"), "at most 5"),   # a button is a control too
+    ("a", "tuple"),
+])
+def test_primary_rejects_what_the_host_could_not_show(primary, fragment):
+    with pytest.raises(ValueError, match=fragment):
+        widget.widget("t", _controls(), lambda **v: [], primary=primary)
+
+
+def test_every_widget_shows_at_most_five_primary_controls_and_describe_carries_them():
+    for widget_id, spec in widget.registry().items():
+        described = widget.describe(widget_id)
+        names = {c["name"] for c in described["controls"] if c["kind"] != "hidden"}
+        assert described["primary"] == spec["primary"]
+        assert 1 <= len(described["primary"]) <= widget.MAX_PRIMARY, widget_id
+        assert set(described["primary"]) <= names, widget_id
+    assert widget.describe("optim")["primary"] == ["surface", "optimizers", "lr_sgd", "lr_adaptive",
+                                                   "progress"]
+
+
+def test_plot_alt_text_is_optional_and_carried_to_the_host():
+    assert widget.plot("p", {"data": [], "layout": {}})["alt"] is None
+    assert widget.plot("p", {"data": [], "layout": {}}, alt="출력 10 × 32 × 32")["alt"] == "출력 10 × 32 × 32"
+
+
+def test_restore_keeps_good_address_values_and_renders_them():
+    answer = widget.restore("conv-layer", {"H": "227", "W": "227", "kernel": "11", "stride": "4",
+                                           "padding": "0", "mode": "floor"})
+    assert answer["rejected"] == []
+    stats = widget.update("conv-layer", answer["state"])["outputs"][0]["items"]
+    assert stats[0] == ["출력 (F × H_out × W_out)", "10 × 55 × 55"]
+
+
+@pytest.mark.parametrize("state, kept, fragment", [
+    ({"H": "33", "nope": "1"}, {"H": "33"}, "'nope'라는 설정은 없습니다"),
+    ({"H": "33", "kernel": "abc"}, {"H": "33"}, "숫자를 입력하세요"),
+    ({"H": "33", "kernel": "0"}, {"H": "33"}, "1 이상"),
+    ({"H": 33}, {}, "형식이 맞지 않습니다"),                      # the host sends strings
+    ({"mode": "round"}, {}, "목록에 있는 값"),
+])
+def test_restore_drops_each_bad_value_with_a_korean_reason(state, kept, fragment):
+    answer = widget.restore("conv-layer", state)
+    assert answer["state"] == kept
+    assert len(answer["rejected"]) == 1 and fragment in answer["rejected"][0]
+
+
+@pytest.mark.parametrize("widget_id, state, fragment", [
+    ("optim", {"optimizers": ["sgd", "lbfgs"]}, "없는 항목입니다: lbfgs"),
+    ("linear-loss", {"W": [["1", "2", "3"], ["4", "5"]]}, "형식이 맞지 않습니다"),
+    ("conv-stack", {"layers": [{"type": "conv", "colour": "red"}]}, "형식이 맞지 않습니다"),
+    ("knn", {"reach": "yes"}, "형식이 맞지 않습니다"),
+])
+def test_restore_checks_the_shape_of_lists_grids_rows_and_toggles(widget_id, state, fragment):
+    answer = widget.restore(widget_id, state)
+    assert answer["state"] == {} and fragment in answer["rejected"][0]
+
+
+@pytest.mark.parametrize("widget_id, state", [
+    ("lr-schedule", {"steps": "50", "warmup": "80"}),     # each fine alone, contradictory together
+    ("knn", {"points": [[0.1, 0.2]]}),                    # hidden state of the wrong shape
+    ("knn", {"points": "abc", "k": "3"}),
+])
+def test_restore_starts_from_defaults_when_the_values_cannot_be_drawn_together(widget_id, state):
+    answer = widget.restore(widget_id, state)
+    assert answer["state"] == {}
+    assert "모두 기본값으로 시작합니다" in answer["rejected"][-1]

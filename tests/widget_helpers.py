@@ -62,6 +62,7 @@ def open_widget(page, url: str, selector: str) -> None:
     page.locator(selector).scroll_into_view_if_needed()
     wait_updated(page, selector)
     assert page.get_attribute(selector, "data-state") == "ready"
+    show_advanced(page, selector)   # the tests reach every control, primary or not
 
 
 def after(page, selector: str, action) -> None:
@@ -73,6 +74,7 @@ def after(page, selector: str, action) -> None:
 
 def edit(page, selector: str, control: str, value: str) -> None:
     """Type ``value`` into a control and wait until the widget has redrawn once more."""
+    show_advanced(page, selector)
     after(page, selector, lambda: page.fill(f'{selector} [data-control="{control}"]', value))
 
 
@@ -159,3 +161,9 @@ def fits_its_plot_area(page, plot: str) -> dict:
     shape = equal_aspect(page, plot)
     assert abs(shape["yLength"] - shape["areaHeight"]) <= 2 and abs(shape["xLength"] - shape["areaWidth"]) <= 2, shape
     return shape
+
+
+def show_advanced(page, selector: str) -> None:
+    """Open the widget's 고급 설정 section (controls beyond its primary ones), if it has one."""
+    page.eval_on_selector(selector, "(root) => { const d = root.querySelector('.cs231n-advanced');"
+                                    " if (d) d.open = true; }")

@@ -578,10 +578,10 @@ _VIT_CONTROLS = [
 
 
 WIDGETS = {
-    # primary: sentence, scaled, causal, positional, permute
     "attention": widget(TEXT["title"], _ATTENTION_CONTROLS, _render_attention,
-                        on_event=_shuffle, description=TEXT["description"]),
-    # primary: image, patch, embed_dim, positional
+                        on_event=_shuffle, description=TEXT["description"],
+                        primary=("sentence", "scaled", "causal", "positional", "permute")),
     "vit-patches": widget(TEXT["vit_title"], _VIT_CONTROLS, _render_vit,
-                          description=TEXT["vit_description"]),
+                          description=TEXT["vit_description"],
+                          primary=("image", "patch", "embed_dim", "positional")),
 }

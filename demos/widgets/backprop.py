@@ -334,7 +334,6 @@ def _graph_event(values: dict, event: dict) -> dict:
 
 
 WIDGETS = {
-    # primary: expression, values, prev, next, twice
     "backprop-graph": widget(
         TEXT["graph_title"],
         [
@@ -355,5 +354,6 @@ WIDGETS = {
         _render_graph,
         on_event=_graph_event,
         description=TEXT["graph_description"],
+        primary=("expression", "values", "prev", "next", "twice"),
     ),
 }

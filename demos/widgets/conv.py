@@ -583,13 +583,14 @@ def _render_3x3_vs_7x7(C, size):
 
 
 WIDGETS = {
-    "conv-layer": widget(TEXT["layer_title"], _LAYER_CONTROLS, _render_layer,
-                         description=TEXT["layer_description"]),
-    "conv-stack": widget(TEXT["stack_title"], _STACK_CONTROLS, _render_stack,
-                         on_event=_stack_event, description=TEXT["stack_description"]),
+    "conv-layer": widget(TEXT["layer_title"], _LAYER_CONTROLS, _render_layer, description=TEXT["layer_description"],
+                         primary=("H", "W", "kernel", "stride", "padding")),
+    "conv-stack": widget(TEXT["stack_title"], _STACK_CONTROLS, _render_stack, on_event=_stack_event,
+                         description=TEXT["stack_description"],
+                         primary=("layers", "preset-alexnet", "preset-vgg", "preset-resnet")),
     "conv-3x3-vs-7x7": widget(
         TEXT["compare_title"], [
             number("C", "채널 수 C", 64, min=1, max=4096, integer=True),
             number("size", "입력 크기 H = W", 56, min=1, max=1024, integer=True),
-        ], _render_3x3_vs_7x7, description=TEXT["compare_description"]),
+        ], _render_3x3_vs_7x7, description=TEXT["compare_description"], primary=("C", "size")),
 }

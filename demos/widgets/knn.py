@@ -536,6 +536,7 @@ WIDGETS = {
         _render_knn,
         on_event=_knn_event,
         description=TEXT["description"],
+        primary=("dataset", "k", "metric", "angle", "mode"),
     ),
     "knn-cv": widget(
         TEXT["cv_title"],
@@ -547,5 +548,6 @@ WIDGETS = {
         ],
         _render_cv,
         description=TEXT["cv_description"],
+        primary=("dataset", "n_points", "noise", "num_folds", "max_k"),
     ),
 }

@@ -396,5 +396,6 @@ WIDGETS = {
         _render_linear,
         on_event=_linear_event,
         description=TEXT["description"],
+        primary=("loss", "W", "step", "run", "zero"),
     ),
 }

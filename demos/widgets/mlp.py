@@ -293,7 +293,6 @@ def _render_mlp(**values) -> list[dict]:
 
 
 WIDGETS = {
-    # primary: run, hidden, activation, reg, view
     "mlp-train": widget(
         TEXT["mlp_title"],
         [
@@ -325,5 +324,6 @@ WIDGETS = {
         _render_mlp,
         on_event=_mlp_event,
         description=TEXT["mlp_description"],
+        primary=("run", "hidden", "activation", "reg", "view"),
     ),
 }

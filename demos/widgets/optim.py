@@ -580,9 +580,8 @@ WIDGETS = {
             button("recommended", "이 곡면의 권장값"),
             button("adamw", "Adam vs AdamW (λ = 1)"),
         ],
-        _render_optim,
-        on_event=_optim_event,
-        description=TEXT["description"],
+        _render_optim, on_event=_optim_event, description=TEXT["description"],
+        primary=("surface", "optimizers", "lr_sgd", "lr_adaptive", "progress"),
     ),
     "lr-schedule": widget(
         TEXT["schedule_title"],
@@ -594,7 +593,7 @@ WIDGETS = {
             number("gamma", "step: gamma γ", 0.5, min=0, max=1, step=0.05),
             number("warmup", "warm-up / inverse sqrt: W", 10, min=0, integer=True),
         ],
-        _render_schedules,
-        description=TEXT["schedule_description"],
+        _render_schedules, description=TEXT["schedule_description"],
+        primary=("schedules", "steps", "lr", "warmup"),
     ),
 }

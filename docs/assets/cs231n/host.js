@@ -466,8 +466,8 @@
         el("thead", {}, el("tr", {}, el("th"), control.col_labels.map((c) => el("th", { text: c })))),
         el("tbody", {}, cells.map((row, i) =>
           el("tr", {}, el("th", { text: control.row_labels[i] }), row.map((input) => el("td", {}, input))))));
-      const node = el("div", { class: "cs231n-field cs231n-field--matrix", title: control.help },
-        el("span", { class: "cs231n-label", text: control.label }), table);
+      const node = el("fieldset", { class: "cs231n-field cs231n-field--matrix", title: control.help },
+        el("legend", { class: "cs231n-label", text: control.label }), table);
       return { node, get: () => cells.map((row) => row.map((input) => input.value)),
                set: (v) => cells.forEach((row, i) => row.forEach((input, j) => {
                  if (v[i] && v[i][j] !== undefined) input.value = v[i][j];
@@ -477,7 +477,7 @@
     records(control, raw, onChange) {
       let rows = raw.map((row) => ({ ...row }));
       const body = el("tbody");
-      const container = el("div", { class: "cs231n-field cs231n-field--records", "data-control": control.name,
+      const container = el("fieldset", { class: "cs231n-field cs231n-field--records", "data-control": control.name,
                                     title: control.help });
       const fieldInput = (fieldSpec, row, index) => {
         const value = row[fieldSpec.name] ?? fieldSpec.default;
@@ -522,8 +522,9 @@
       // The buttons sit above the table: a new row grows the table below them, so the button stays
       // under the pointer and a double click adds two rows.
       container.append(
-        el("span", { class: "cs231n-label", text: control.label }),
-        el("div", { class: "cs231n-records-actions" }, add, presetSelect,
+        el("legend", { class: "cs231n-label", text: control.label }),
+        el("div", { class: "cs231n-records-actions" }, add,
+          presetSelect && el("label", { class: "cs231n-records-preset" }, "프리셋 ", presetSelect),
           presetSelect && el("button", { type: "button", class: "cs231n-button", "data-records-action": "preset",
             text: "프리셋 불러오기",
             onclick: () => { rows = control.presets[presetSelect.value].map((r) => ({ ...r })); redraw(); onChange(); } })),
@@ -591,6 +592,300 @@
   }
 
   // ------------------------------------------------------------------------------------------
+  // Picture first: primary controls, the 고급 설정 section, and each picture's text alternative.
+  // ------------------------------------------------------------------------------------------
+
+  // A widget reads top to bottom as: its primary controls (demos.widget.widget(primary=...)), its
+  // key numbers and first picture (the lead), the collapsed 고급 설정 section, then the other
+  // outputs (notes, formulas, tables) in the order the widget lists them. So the picture sits
+  // between the two sets of controls on every screen, and a link to the widget shows it in the
+  // first screen. (A phone shows the lead above the primary controls: host.css.)
+
+  function controlGroups() {
+    return { fields: el("div", { class: "cs231n-fields" }), wide: el("div", { class: "cs231n-wide" }),
+             buttons: el("div", { class: "cs231n-buttons" }) };
+  }
+
+  // Reading localStorage throws where storage is blocked: the section then simply starts closed.
+  const stored = {
+    get(key) { try { return localStorage.getItem(key); } catch { return null; } },
+    set(key, value) { try { localStorage.setItem(key, value); } catch { /* not remembered */ } },
+  };
+
+  function buildAdvanced(widget, groups) {
+    const count = advancedCount(widget.spec);
+    if (!count) return;
+    const key = `cs231n:advanced-open:${widget.id}`;
+    const details = el("details", { class: "cs231n-advanced" },
+      el("summary", { class: "cs231n-advanced-summary" }, "고급 설정",
+        el("span", { class: "cs231n-advanced-count", text: ` (${count}개)` })),
+      el("div", { class: "cs231n-controls cs231n-controls--advanced" }, groups.fields, groups.wide, groups.buttons));
+    details.open = stored.get(key) === "1";
+    details.addEventListener("toggle", () => stored.set(key, details.open ? "1" : "0"));
+    widget.leadNode.after(details);
+  }
+
+  const advancedCount = (spec) => spec.controls.filter((c) => c.kind !== "hidden" && !spec.primary.includes(c.name)).length;
+
+  // Indices of the outputs that lead: the key numbers (stats) listed before the first picture,
+  // that picture and the legend right after it. With no picture, every output leads.
+  function leadIndices(outputs) {
+    const plot = outputs.findIndex((o) => o.kind === "plot");
+    if (plot < 0) return outputs.map((_, index) => index);
+    const lead = outputs.slice(0, plot).flatMap((o, index) => (o.kind === "stats" ? [index] : []));
+    lead.push(plot);
+    if (outputs[plot + 1]?.kind === "legend") lead.push(plot + 1);
+    return lead;
+  }
+
+  function placeOutputs(widget, outputs, nodes) {
+    const lead = new Set(leadIndices(outputs));
+    placeInSlots(widget.leadNode, nodes.filter((_, index) => lead.has(index)));
+    placeInSlots(widget.restNode, nodes.filter((_, index) => !lead.has(index)));
+    outputs.forEach((output, index) => {
+      if (output.kind !== "plot") return;
+      const node = nodes[index], label = plotAlt(output, outputs, widget.spec.title);
+      if (node.getAttribute("aria-label") !== label) node.setAttribute("aria-label", label);
+      if (node.getAttribute("role") !== "img") node.setAttribute("role", "img");
+    });
+  }
+
+  // What a screen reader says for a picture: the widget's own sentence (plot(alt=...)), or else its
+  // key numbers (the stats outputs), which state the current result.
+  function plotAlt(output, outputs, widgetTitle) {
+    if (output.alt) return output.alt;
+    const name = figureName(output.figure, widgetTitle);
+    const numbers = outputs.filter((o) => o.kind === "stats").flatMap((o) => o.items)
+      .map(([label, value]) => `${label} ${formatNumber(value)}`);
+    return numbers.length ? `${name}. 현재 결과: ${numbers.join(", ")}.`
+                          : `${name}. 자세한 값은 그림 아래의 표와 설명에 있습니다.`;
+  }
+
+  function figureName(figure, widgetTitle) {
+    const text = (title) => (typeof title === "string" ? title : title?.text) || "";
+    const layout = figure.layout || {};
+    if (text(layout.title)) return `그림: ${text(layout.title)}`;
+    const axes = [["x축", layout.xaxis], ["y축", layout.yaxis]].filter(([, axis]) => text(axis?.title))
+      .map(([name, axis]) => `${name} ${text(axis.title)}`);
+    return axes.length ? `그림 (${axes.join(", ")})` : `그림: ${widgetTitle}`;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // State in the page address, shared links, defaults.
+  // ------------------------------------------------------------------------------------------
+
+  // Each widget keeps its non-default raw values in the query, one parameter per control:
+  //   ?optim.surface=rosenbrock&optim.lr_sgd=0.001&optim.optimizers=sgd,adam#demo-optim
+  // (check boxes: values joined by ","; a grid: rows by ";" and cells by ","; a list of rows:
+  // rows by ";", each "field:value,..." for its non-default fields, "-" for none; hidden state:
+  // JSON). The query, because Material rewrites the #fragment as the reader scrolls
+  // (navigation.tracking) but keeps the query. Other parameters (Material's ?h=) stay as they are.
+  const ADDRESS_WRITE_MS = 300;
+  const readable = (text) => text.replace(/%(5B|5D|7B|7D|2C|3A)/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+  const piece = (value) => encodeURIComponent(String(value));
+
+  const addressCodecs = {
+    text: {
+      encode: (control, raw) => piece(raw),
+      decode: (control, text) => decodeURIComponent(text),
+    },
+    toggle: {
+      encode: (control, raw) => (raw ? "1" : "0"),
+      decode: (control, text) => {
+        if (text === "1" || text === "0") return text === "1";
+        throw new Error("1이나 0이어야 합니다");
+      },
+    },
+    checkboxes: {
+      encode: (control, raw) => raw.map(piece).join(","),
+      decode: (control, text) => (text === "" ? [] : text.split(",").map(decodeURIComponent)),
+    },
+    matrix: {
+      encode: (control, raw) => raw.map((row) => row.map(piece).join(",")).join(";"),
+      decode: (control, text) => text.split(";").map((row) => row.split(",").map(decodeURIComponent)),
+    },
+    records: {
+      encode: (control, raw) => raw.map((row) => control.fields
+        .filter((f) => row[f.name] !== undefined && String(row[f.name]) !== String(f.default))
+        .map((f) => `${f.name}:${f.kind === "toggle" ? (row[f.name] ? "1" : "0") : piece(row[f.name])}`)
+        .join(",") || "-").join(";"),
+      decode: (control, text) => (text === "" ? [] : text.split(";").map((row) => decodeRecord(control, row))),
+    },
+    hidden: {
+      encode: (control, raw) => readable(piece(JSON.stringify(raw))),
+      decode: (control, text) => JSON.parse(decodeURIComponent(text)),
+    },
+  };
+  const codecOf = (control) => addressCodecs[control.kind] || addressCodecs.text;
+
+  function decodeRecord(control, text) {
+    const row = Object.fromEntries(control.fields.map((f) => [f.name, f.default]));
+    if (text === "-") return row;
+    for (const cell of text.split(",")) {
+      const at = cell.indexOf(":");
+      const field = control.fields.find((f) => f.name === cell.slice(0, at));
+      if (at < 0 || !field) throw new Error("알 수 없는 칸");
+      const value = decodeURIComponent(cell.slice(at + 1));
+      row[field.name] = field.kind === "toggle" ? addressCodecs.toggle.decode(field, value) : value;
+    }
+    return row;
+  }
+
+  // The query's parameters as [raw key, raw value] pairs, in order, untouched.
+  const queryPairs = (search) => search.replace(/^\?/, "").split("&").filter(Boolean)
+    .map((pair) => { const at = pair.indexOf("="); return at < 0 ? [pair, ""] : [pair.slice(0, at), pair.slice(at + 1)]; });
+
+  function keyName(rawKey) {
+    try { return decodeURIComponent(rawKey); } catch { return null; }
+  }
+
+  // This widget's values in the address: {state: {name: raw}, problems: [Korean sentences]}.
+  function readAddressState(widget) {
+    const prefix = `${widget.id}.`;
+    const state = {}, problems = [];
+    for (const [rawKey, rawValue] of queryPairs(location.search)) {
+      const key = keyName(rawKey);
+      if (!key || !key.startsWith(prefix)) continue;
+      const name = key.slice(prefix.length);
+      const control = widget.spec.controls.find((c) => c.name === name && c.kind !== "button");
+      if (!control) { problems.push(`'${name}'라는 설정은 없습니다.`); continue; }
+      try {
+        state[name] = codecOf(control).decode(control, rawValue);
+      } catch {
+        problems.push(`'${control.label || name}' 값을 읽을 수 없습니다.`);
+      }
+    }
+    return { state, problems };
+  }
+
+  // The address with this widget's parameters replaced by `state`'s non-default values.
+  function addressWith(href, widget, state) {
+    const url = new URL(href);
+    const prefix = `${widget.id}.`;
+    const kept = queryPairs(url.search).filter(([rawKey]) => !keyName(rawKey)?.startsWith(prefix));
+    const ours = [];
+    for (const control of widget.spec.controls) {
+      if (control.kind === "button" || !(control.name in state)) continue;
+      const { encode } = codecOf(control);
+      const value = encode(control, state[control.name]);
+      if (value !== encode(control, control.default)) ours.push([piece(prefix + control.name), value]);
+    }
+    const query = [...kept, ...ours].map(([key, value]) => `${key}=${value}`).join("&");
+    url.search = query ? `?${query}` : "";
+    return url.href;
+  }
+
+  // The first update starts from the address: values the host cannot read, and those Python
+  // rejects (demos.widget.restore), keep their defaults and are named in a short notice.
+  async function startFromAddress(widget) {
+    const { state, problems } = readAddressState(widget);
+    if (Object.keys(state).length) {
+      let vetted;
+      try {
+        vetted = await runtime.call("demos.widget.restore", { widget_id: widget.id, state });
+      } catch (error) {
+        vetted = { state: {}, rejected: [error.message] };
+      }
+      problems.push(...vetted.rejected);
+      widget.applyState(vetted.state);
+    }
+    showNotice(widget, problems.length
+      ? `주소(링크)의 설정 중 쓸 수 없는 값은 기본값으로 두었습니다. ${problems.join(" ")}` : "");
+    followAddress(widget);
+    await widget.update(null);
+  }
+
+  // After every update Python accepted, the address follows (replaceState: no history entry per
+  // keystroke, at most one write per ADDRESS_WRITE_MS). A value Python rejected never gets there.
+  function followAddress(widget) {
+    if (widget.followsAddress) return;
+    widget.followsAddress = true;
+    widget.root.addEventListener("cs231n:updated", (event) => {
+      if (!event.detail.ok) return;
+      widget.acceptedState = widget.rawState();
+      if (!widget.addressTimer) widget.addressTimer = setTimeout(() => writeAddress(widget), ADDRESS_WRITE_MS);
+    });
+    // The notice is about the address the reader opened: their first own edit makes it moot.
+    for (const type of ["input", "change"]) widget.root.addEventListener(type, () => showNotice(widget, ""));
+  }
+
+  function writeAddress(widget) {
+    clearTimeout(widget.addressTimer);
+    widget.addressTimer = null;
+    if (!widget.root.isConnected || !widget.acceptedState) return;   // the reader has left the page
+    const href = addressWith(location.href, widget, widget.acceptedState);
+    if (href !== location.href) history.replaceState(history.state, "", href);
+  }
+
+  function showNotice(widget, text) {
+    if (!widget.notice || widget.notice.textContent === text) return;
+    widget.notice.textContent = text;
+    widget.notice.hidden = !text;
+  }
+
+  function defaultState(spec) {
+    return Object.fromEntries(spec.controls.filter((c) => c.kind !== "button").map((c) => [c.name, c.default]));
+  }
+
+  function resetToDefaults(widget) {
+    widget.stopRunning();
+    showNotice(widget, "");
+    widget.applyState(defaultState(widget.spec));
+    widget.acceptedState = defaultState(widget.spec);
+    writeAddress(widget);
+    widget.changed();
+  }
+
+  async function copyLink(widget, note) {
+    if (widget.addressTimer) writeAddress(widget);
+    const url = new URL(location.href);
+    url.hash = `demo-${widget.id}`;
+    const copied = await copyText(url.href);
+    note.replaceChildren(copied ? "링크를 복사했습니다."
+      : el("span", {}, "복사하지 못했습니다. 이 주소를 복사하세요: ",
+           el("input", { type: "text", readonly: true, class: "cs231n-share-url", value: url.href,
+                         "aria-label": "이 설정의 링크" })));
+    if (!copied) note.querySelector("input").select();
+    clearTimeout(note.cs231nTimer);
+    if (copied) note.cs231nTimer = setTimeout(() => note.replaceChildren(), 2500);
+  }
+
+  // navigator.clipboard needs a secure context and permission; the older execCommand route works
+  // in more places (http:// on a LAN address).
+  async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch { /* try the fallback */ }
+    const focused = document.activeElement;
+    const area = el("textarea", { readonly: true, class: "cs231n-copy-buffer", "aria-hidden": "true" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let copied = false;
+    try { copied = document.execCommand("copy"); } catch { copied = false; }
+    area.remove();
+    focused?.focus?.();
+    return copied;
+  }
+
+  function buildShareBar(widget) {
+    const note = el("span", { class: "cs231n-share-note", role: "status" });
+    widget.notice = el("p", { class: "cs231n-notice", role: "status", hidden: true });
+    const bar = el("div", { class: "cs231n-share" },
+      el("button", { type: "button", class: "cs231n-button cs231n-button--quiet", "data-share": "copy",
+                     text: "링크 복사", title: "지금 설정을 담은 이 데모의 링크를 복사합니다",
+                     onclick: () => copyLink(widget, note) }),
+      el("button", { type: "button", class: "cs231n-button cs231n-button--quiet", "data-share": "reset",
+                     text: "기본값", title: "모든 설정을 처음 값으로 되돌립니다",
+                     onclick: () => resetToDefaults(widget) }),
+      note);
+    const head = widget.root.querySelector(".cs231n-head");
+    head.querySelector(".cs231n-badge").after(bar);
+    head.after(widget.notice);
+  }
+
+  // ------------------------------------------------------------------------------------------
   // A widget.
   // ------------------------------------------------------------------------------------------
 
@@ -643,7 +938,9 @@
                                         onclick: () => this.activate() });
       this.controlsNode = el("div", { class: "cs231n-controls" });
       this.message = el("p", { class: "cs231n-message", role: "alert", hidden: true });
-      this.outputsNode = el("div", { class: "cs231n-outputs" });
+      this.leadNode = el("div", { class: "cs231n-outputs-lead" });     // through the first picture
+      this.restNode = el("div", { class: "cs231n-outputs-rest" });     // after the 고급 설정 section
+      this.outputsNode = el("div", { class: "cs231n-outputs" }, this.leadNode, this.restNode);
       this.root.replaceChildren(
         el("div", { class: "cs231n-head" }, el("strong", { class: "cs231n-title", text: "인터랙티브 데모" }),
           el("span", { class: "cs231n-badge", text: "NumPy · 브라우저에서 실행" })),
@@ -730,7 +1027,7 @@
         }
         this.status.replaceChildren();
         this.setState("ready");
-        await this.update(null);
+        await startFromAddress(this);
       } catch (error) {
         endWait();
         this.activating = null;
@@ -768,10 +1065,9 @@
       if (spec.description) {
         this.root.querySelector(".cs231n-head").append(el("p", { class: "cs231n-description", text: spec.description }));
       }
-      const buttons = el("div", { class: "cs231n-buttons" });
-      const fields = el("div", { class: "cs231n-fields" });
-      const wide = el("div", { class: "cs231n-wide" });
+      const primary = controlGroups(), advanced = controlGroups();
       for (const control of spec.controls) {
+        const { buttons, fields, wide } = spec.primary.includes(control.name) ? primary : advanced;
         if (control.kind === "button") {
           const button = el("button", { type: "button", class: "cs231n-button", "data-action": control.name,
                                         text: control.label });
@@ -784,13 +1080,24 @@
         this.controls.set(control.name, { spec: control, ...built });
         if (built.node) (["matrix", "records", "checkboxes"].includes(control.kind) ? wide : fields).append(built.node);
       }
-      this.controlsNode.replaceChildren(fields, wide, buttons);
+      this.controlsNode.replaceChildren(primary.fields, primary.wide, primary.buttons);
+      buildAdvanced(this, advanced);
+      buildShareBar(this);
     }
 
     rawState() {
       const state = {};
       for (const [name, c] of this.controls) if (c.get) state[name] = c.get();
       return state;
+    }
+
+    // Sets the controls to `state` outright: a state the reader asked for as a whole (an address
+    // opened, 기본값), not an answer that might be older than their input.
+    applyState(state) {
+      for (const [name, value] of Object.entries(state)) {
+        const c = this.controls.get(name);
+        if (c && c.set && !sameRaw(c.get(), value)) c.set(value);
+      }
     }
 
     // Writes into the controls what Python changed in an answer (an event's effect: a point
@@ -943,7 +1250,7 @@
         node.cs231nKey = key;
         nodes.push(node);
       }
-      placeInSlots(this.outputsNode, nodes);
+      placeOutputs(this, outputs, nodes);
       this.outputNodes = nodes;
       await Promise.all(redraw.map((node) => drawPlot(node)));
     }
