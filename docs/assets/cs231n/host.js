@@ -1401,9 +1401,16 @@
   function drawPlot(node) {
     const figure = node.cs231nFigure;
     const layout = themed(figure.layout || {});
-    if (equalAspect(layout)) {
+    // A plot not laid out yet (width 0) keeps its asked height rather than being squashed.
+    const fitted = equalAspect(layout) && node.clientWidth > 0;
+    if (fitted) {
       node.cs231nFittedWidth = node.clientWidth;
       fitToWidth(layout, node.cs231nFittedWidth);
+    }
+    // The plot box's CSS minimum height would otherwise win over a fitted height below it, and
+    // Plotly's responsive resize would then redraw the figure taller, with an empty band.
+    if (node.classList.contains("cs231n-plot--fitted") !== fitted) {
+      node.classList.toggle("cs231n-plot--fitted", fitted);
     }
     if (node.classList.contains("cs231n-plot--clickable")) layout.dragmode = false;
     const drawn = window.Plotly.react(node, figure.data, layout,
@@ -1422,7 +1429,7 @@
   // responsive resize keeps the height they were drawn with).
   addEventListener("resize", () => {
     for (const node of document.querySelectorAll(".cs231n-plot")) {
-      if (node.cs231nFittedWidth && node.clientWidth !== node.cs231nFittedWidth) drawPlot(node);
+      if (node.cs231nFittedWidth && node.clientWidth && node.clientWidth !== node.cs231nFittedWidth) drawPlot(node);
     }
   });
 
