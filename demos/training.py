@@ -8,8 +8,9 @@ Contract (design.md), every array as a float NumPy array or nested lists, inputs
   the running statistics towards the batch's, the variance with the unbiased one:
   ``new = (1 - momentum) * old + momentum * stat``. Evaluation uses the running statistics.
 * ``batchnorm_backward(dout, x, gamma, eps=1e-5)`` -> ``(dx, dgamma, dbeta)`` of training mode.
-* ``init_std(scheme, fan_in, fan_out, nonlinearity="relu", a=0.0, gain=1.0)`` -> float: the std of
-  ``"small"`` (0.01), ``"xavier"`` (``xavier_normal_``) or ``"kaiming"`` (``kaiming_normal_``, fan_in).
+* ``init_std(scheme, fan_in, fan_out, nonlinearity="relu", a=0.0, gain=1.0)`` -> float: the std
+  of ``"small"`` (0.01), ``"xavier"`` (``xavier_normal_``) or ``"kaiming"`` (``kaiming_normal_``,
+  fan_in).
 * ``dropout_forward(x, p, mask, training=True)`` -> inverted dropout ``x * mask / (1 - p)``.
 * ``layernorm_forward(x, gamma, beta, eps=1e-5)`` -> each row normalised over its D features.
 
@@ -28,9 +29,9 @@ import numpy as np
 from demos import checks
 
 __all__ = ["batchnorm_forward", "batchnorm_backward", "init_std", "dropout_forward",
-           "layernorm_forward", "nonlinearity_gain", "NONLINEARITIES", "activate", "ACTIVATIONS",
+           "layernorm_forward", "nonlinearity_gain", "NONLINEARITIES", "ACTIVATIONS",
            "INIT_SCHEMES", "LARGE_STD", "layer_std", "deep_net", "histograms", "layer_statistics",
-           "unit_draws", "sample_batches", "running_statistics", "dropout_masks",
+           "diagnose", "unit_draws", "sample_batches", "running_statistics", "dropout_masks",
            "dropout_over_masks"]
 
 BATCH_OF_ONE = ("학습 모드의 batch norm에는 배치에 예제가 2개 이상 있어야 합니다: 예제가 1개면 배치 평균이 "
@@ -81,8 +82,9 @@ def batchnorm_forward(x, gamma, beta, running_mean, running_var, training=True, 
                       eps=1e-5):
     """Batch norm of x (N, D) over its N examples, feature by feature.
 
-    gamma, beta, running_mean, running_var: (D,) (``None``: gamma 1, beta 0, no running statistics,
-    as in PyTorch; evaluation needs them) -> (out (N, D), new_running_mean (D,), new_running_var (D,)).
+    gamma, beta, running_mean, running_var: (D,) (``None``: gamma 1, beta 0, no running
+    statistics, as in PyTorch; evaluation needs them) ->
+    (out (N, D), new_running_mean (D,), new_running_var (D,)).
     """
     x = _features(x)
     D = x.shape[1]
@@ -241,7 +243,7 @@ LARGE_STD = 0.4
 BN_EPS = 1e-5
 
 
-def activate(name: str, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _activate(name: str, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """An activation function of u (any shape) -> (its value, its derivative at u)."""
     if name == "tanh":
         a = np.tanh(u)
@@ -294,7 +296,7 @@ def _forward(x, weights, activation, batchnorm, residual, bias) -> dict:
             u[l] = (z[l] - z[l].mean(axis=0)) / np.sqrt(z[l].var(axis=0) + BN_EPS)
         else:
             u[l] = z[l]
-        a[l], local[l] = activate(activation, u[l])
+        a[l], local[l] = _activate(activation, u[l])
         h[l] = previous + a[l] if residual else a[l]
         previous = h[l]
     return {"z": z, "u": u, "a": a, "h": h, "local": local}
@@ -329,7 +331,7 @@ def deep_net(x, weights, upstream, activation="tanh", batchnorm=False, residual=
     """
     x, weights, upstream = _net_inputs(x, weights, upstream)
     if activation not in ACTIVATIONS:
-        activate(activation, x)                     # raises the Korean message
+        _activate(activation, x)                    # raises the Korean message
     batchnorm = checks.boolean(batchnorm, "batchnorm")
     residual = checks.boolean(residual, "residual")
     bias = checks.real(bias, "bias")
@@ -345,10 +347,13 @@ def deep_net(x, weights, upstream, activation="tanh", batchnorm=False, residual=
             "grad_W": grad_W, "grad_h": grad_h}
 
 
-def histograms(values: np.ndarray, lo: float, hi: float, bins: int) -> np.ndarray:
+def histograms(values, lo: float, hi: float, bins: int) -> np.ndarray:
     """Counts of each row of values (L, M) in ``bins`` equal bins over [lo, hi] -> (L, bins);
     values outside are counted in the first or last bin. One bincount for all rows (its indices
     must be np.intp: 32 bits in the browser's WebAssembly NumPy)."""
+    values = checks.float_array(values, "values", 2)
+    lo, bins = checks.real(lo, "lo"), checks.integer(bins, "bins", low=1)
+    hi = checks.real(hi, "hi", above=lo)
     L = values.shape[0]
     index = np.clip(np.floor((values - lo) * (bins / (hi - lo))), 0, bins - 1).astype(np.intp)
     index += bins * np.arange(L)[:, None]
@@ -370,7 +375,8 @@ def layer_statistics(net: dict, activation: str, value_range: tuple[float, float
     counts = histograms(a.reshape(L, B * D), lo, hi, bins)
     return {
         "hist": counts / (B * D), "edges": np.linspace(lo, hi, bins + 1),
-        "a_mean": a.mean(axis=(1, 2)), "a_std": a.std(axis=(1, 2)), "h_std": net["h"].std(axis=(1, 2)),
+        "a_mean": a.mean(axis=(1, 2)), "a_std": a.std(axis=(1, 2)),
+        "h_std": net["h"].std(axis=(1, 2)),
         "local_mean": local.mean(axis=(1, 2)),
         "saturated": (local < 0.01 * MAX_SLOPE[activation]).mean(axis=(1, 2)),
         "dead": np.all(u <= 0, axis=1).mean(axis=1),
@@ -378,11 +384,48 @@ def layer_statistics(net: dict, activation: str, value_range: tuple[float, float
     }
 
 
-@functools.lru_cache(maxsize=4)
+def diagnose(stats: dict, activation: str) -> dict:
+    """What ``layer_statistics`` show -> {"ratio": ||dL/dW_1|| / ||dL/dW_L||, "findings":
+    [(name, numbers), ...]}, names among "collapse" (the spread of activations shrinks to 0),
+    "explode", "saturate" (tanh, sigmoid), "dead" (ReLU) / "dead_leaky", and for the gradients
+    "no_grad" (all tiny), "vanish", "blowup"; [("healthy", {})] when none applies."""
+    found = []
+    first, last = stats["a_std"][0], stats["a_std"][-1]
+    if last < 0.1 * first or last < 1e-2:
+        found.append(("collapse", {"first": first, "last": last}))
+    if stats["h_std"][-1] > 10:
+        found.append(("explode", {"last": stats["h_std"][-1]}))
+    if activation in ("tanh", "sigmoid") and stats["saturated"][-1] > 0.1:
+        found.append(("saturate", {"share": stats["saturated"][-1]}))
+    if activation in ("relu", "leaky_relu") and stats["dead"][-1] > 0.25:
+        found.append(("dead" if activation == "relu" else "dead_leaky",
+                      {"share": stats["dead"][-1]}))
+    grad_W = stats["grad_W"]
+    ratio = grad_W[0] / grad_W[-1] if grad_W[-1] > 0 else np.inf
+    largest = float(grad_W.max())
+    if largest < 1e-4 * stats["grad_h"][-1]:      # tiny next to the gradient arriving at the top
+        found.append(("no_grad", {"largest": largest}))
+    elif ratio < 1e-2:
+        found.append(("vanish", {"ratio": ratio}))
+    elif ratio > 1e2:
+        found.append(("blowup", {"ratio": ratio}))
+    return {"ratio": ratio, "findings": found or [("healthy", {})]}
+
+
 def unit_draws(seed: int, layers: int, width: int, batch: int):
     """Reproducible N(0, 1) draws -> (x (batch, width), U (layers, width, width), G (batch, width)):
     inputs, unscaled weights and the upstream gradient. Cached and read-only: a widget changing
     only the init scheme or the activation reuses them (weights = std * U)."""
+    return _unit_draws(_seed(seed), checks.integer(layers, "layers", low=1),
+                       checks.integer(width, "width", low=1), checks.integer(batch, "batch", low=1))
+
+
+def _seed(seed) -> int:
+    return checks.integer(seed, "seed", low=0)
+
+
+@functools.lru_cache(maxsize=4)
+def _unit_draws(seed: int, layers: int, width: int, batch: int):
     rng = np.random.default_rng(seed)
     draws = (rng.standard_normal((batch, width)), rng.standard_normal((layers, width, width)),
              rng.standard_normal((batch, width)))
@@ -398,9 +441,13 @@ def unit_draws(seed: int, layers: int, width: int, batch: int):
 def sample_batches(seed: int, steps: int, batch: int, means, stds) -> np.ndarray:
     """``steps`` batches of ``batch`` examples, feature d ~ N(means[d], stds[d]^2) -> (steps,
     batch, D)."""
-    means, stds = np.asarray(means, dtype=np.float64), np.asarray(stds, dtype=np.float64)
-    rng = np.random.default_rng(seed)
-    return means + stds * rng.standard_normal((steps, batch, len(means)))
+    means, stds = checks.float_array(means, "means", 1), checks.float_array(stds, "stds", 1)
+    if means.shape != stds.shape or np.any(stds < 0):
+        raise ValueError("'stds'는 means와 길이가 같고 0 이상이어야 합니다.")
+    steps = checks.integer(steps, "steps", low=0)
+    rng = np.random.default_rng(_seed(seed))
+    return means + stds * rng.standard_normal((steps, checks.integer(batch, "batch", low=1),
+                                               len(means)))
 
 
 def running_statistics(batches, momentum=0.1, running_mean=None, running_var=None):
@@ -432,8 +479,11 @@ def running_statistics(batches, momentum=0.1, running_mean=None, running_var=Non
 # ---------------------------------------------------------------------------------------------
 
 def dropout_masks(count: int, units: int, p: float, seed: int) -> np.ndarray:
-    """``count`` reproducible keep-masks (count, units): each unit kept (1) with probability 1 - p."""
-    rng = np.random.default_rng(seed)
+    """``count`` reproducible keep-masks (count, units): each unit kept (1) with probability
+    1 - p; more masks with the same seed extend the fewer."""
+    count, units = checks.integer(count, "count", low=1), checks.integer(units, "units", low=1)
+    p = checks.real(p, "p", low=0, high=1)
+    rng = np.random.default_rng(_seed(seed))
     return (rng.random((count, units)) < 1.0 - p).astype(np.float64)
 
 
@@ -460,4 +510,5 @@ def dropout_over_masks(h, w, p, masks) -> dict:
     count = np.arange(1, len(masks) + 1)
     return {"vanilla": vanilla, "vanilla_eval": (1.0 - p) * float(h @ w),
             "inverted": inverted, "inverted_eval": float(h @ w),
-            "vanilla_mean": np.cumsum(vanilla) / count, "inverted_mean": np.cumsum(inverted) / count}
+            "vanilla_mean": np.cumsum(vanilla) / count,
+            "inverted_mean": np.cumsum(inverted) / count}

@@ -1,19 +1,18 @@
 """Widgets of Lecture 6 (``demos.training``): why initialisation, normalisation and dropout matter.
 
-* ``init-depth`` (notes items 3 and 5): a deep fully-connected net's activations and gradients,
-  layer by layer, for each init scheme, activation, batch norm and residual connections;
-* ``batchnorm`` (item 1): one batch before and after batch norm or layer norm, train vs eval, and
-  the running statistics converging over training steps;
-* ``dropout`` (item 2): one layer's activations under a dropout mask, and the next layer's input
-  over many masks in both conventions (scale at test time, or inverted dropout in training).
+* ``init-depth`` (notes items 3, 5): a deep net's activations and gradients layer by layer;
+* ``batchnorm`` (item 1): one batch through batch or layer norm, train vs eval, running statistics;
+* ``dropout`` (item 2): a dropout mask, and many masks in both conventions (scale at test time, or
+  inverted dropout in training).
 
-Each in three layers: ``view_*`` computes every number shown from ``demos.training`` alone (pure,
-no figures); small builders turn them into figures and tables; ``TEXT`` holds every Korean sentence.
+``view_*`` computes every number shown from ``demos.training`` (pure, no figures); small builders
+turn them into figures and tables; ``TEXT`` holds every Korean sentence.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 
 import numpy as np
 
@@ -29,7 +28,6 @@ HIST_BINS = 40
 HIST_ZMAX = 0.12             # a bin holding more than 12% of the values is drawn at full colour
 VALUE_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, 3.0),
                "leaky_relu": (-0.25, 3.0)}
-INK = "#4c78a8"
 INK_SCALE = [[0.0, "rgba(76,120,168,0)"], [1.0, "rgba(76,120,168,1)"]]  # light and dark pages
 BEFORE, AFTER = CLASS_COLORS[1], CLASS_COLORS[3]
 # The batch norm widget's population: 4 features of very different means and scales.
@@ -53,7 +51,6 @@ TEXT = {
                     ("sigmoid", "sigmoid")],
     "hist_title": "층마다 activation 값의 분포 (histogram)",
     "hist_x": "activation 값 a = f(u)",
-    "hist_y": "층",
     "hist_hover": "%{y}층 · 값 %{x:.2f}<br>%{z:.1%}<extra></extra>",
     "hist_note": "한 줄이 한 층의 histogram입니다 (진할수록 많음, 범위 밖의 값은 양 끝 칸에). 값이 한 칸에 "
                  "몰리면 그 층의 뉴런들이 모두 같은 값을 내는 것입니다.",
@@ -61,9 +58,9 @@ TEXT = {
     "row_grad": "‖∂L/∂W‖ (log)",
     "row_dead": "죽은 ReLU 비율",
     "row_saturated": "포화 비율",
-    "layer_axis": "층",
+    "layer": "층",
     "stat_last_std": "마지막 층 activation std",
-    "stat_grad_ratio": "‖∂L/∂W₁‖ / ‖∂L/∂W_L‖",
+    "stat_grad_ratio": "gradient 비율 (1층 / 마지막 층)",
     "stat_dead": "마지막 층 죽은 ReLU",
     "stat_saturated": "마지막 층 포화 비율",
     "stat_weight_std": "가중치 std",
@@ -86,23 +83,25 @@ TEXT = {
               "(exploding gradient).",
     "healthy": "층마다 activation의 퍼짐이 거의 일정하고 gradient도 첫 층까지 비슷한 크기로 전달됩니다. "
                "학습하기 좋은 초기화입니다.",
-    "depth_formula": r"\begin{aligned} h_l &= f(\mathrm{BN}(h_{l-1} W_l + b))\ [+\ h_{l-1}], \quad "
-                     r"W_l \sim \mathcal{N}(0, \sigma^2) \\ \text{Xavier: } \sigma &= "
-                     r"\sqrt{\tfrac{2}{D_{in} + D_{out}}}, \quad \text{Kaiming: } \sigma = "
-                     r"\tfrac{\text{gain}}{\sqrt{D_{in}}},\ \text{gain}_{\mathrm{ReLU}} = \sqrt{2},\ "
-                     r"\text{gain}_{\tanh} = \tfrac{5}{3} \end{aligned}",
+    "depth_formula": r"\begin{aligned} h_l &= f(\mathrm{BN}(h_{l-1} W_l + b))\ [+\ h_{l-1}] \\ "
+                     r"W_l &\sim \mathcal{N}(0, \sigma^2) \\ \text{Xavier: } \sigma &= "
+                     r"\sqrt{2 / (D_{in} + D_{out})} \\ \text{Kaiming: } \sigma &= "
+                     r"\text{gain} / \sqrt{D_{in}} \\ \text{gain}_{\mathrm{ReLU}} &= \sqrt{2},\ "
+                     r"\text{gain}_{\tanh} = 5/3 \end{aligned}",
     # batchnorm
     "norm_title": "Batch Norm과 Layer Norm: 무엇을 어느 축으로 정규화하나",
     "norm_description": "평균과 크기가 제각각인 특징 4개의 배치를 정규화합니다. Batch Norm은 특징(열)마다 "
                         "배치 전체로, Layer Norm은 예제(행)마다 특징 전체로 평균 0, 분산 1을 만든 뒤 γ배 하고 "
                         "β를 더합니다. 평가 모드는 학습 중 모아 둔 running 통계를 씁니다.",
-    "norms": [("bn_train", "Batch Norm — 학습 (train)"), ("bn_eval", "Batch Norm — 평가 (eval)"),
+    "norms": [("bn_train", "BN 학습 (train)"), ("bn_eval", "BN 평가 (eval)"),
               ("ln", "Layer Norm")],
     "scatter_title": "특징 1, 2: 정규화 전 → 후",
     "before": "정규화 전 x",
     "after": "정규화 후 y = γx̂ + β",
     "feature": "특징 {d}",
-    "axis_title": "배치 (행: 예제, 열: 특징) — 테두리 안이 함께 정규화되는 값",
+    "axis_title": "배치: 행 = 예제, 열 = 특징 1–4",
+    "axis_note": "주황 테두리 안의 값들이 함께 평균 0, 분산 1로 정규화됩니다: Batch Norm은 한 특징(열)을 "
+                 "배치의 모든 예제에 걸쳐, Layer Norm은 한 예제(행)를 모든 특징에 걸쳐.",
     "axis_before": "정규화 전",
     "axis_after": "정규화 후",
     "example": "예제 {i}",
@@ -110,7 +109,7 @@ TEXT = {
     "xhat_ln": "x̂ (γ, β 적용 전): 예제(행)마다 특징 4개의 평균과 표준편차",
     "mean": "평균",
     "std": "표준편차",
-    "running_title": "특징 1의 running 통계 (momentum {m:g}, 크기 {n}인 학습 배치)",
+    "running_title": "특징 1의 running 통계",
     "running_mean": "running mean",
     "running_var": "running var",
     "batch_stat": "각 step 배치의 값",
@@ -133,15 +132,14 @@ TEXT = {
                 "같으며 running 통계가 없습니다.",
     "not_converged": "running 통계가 아직 참값에 가깝지 않습니다 (평균 {rm:.2f}, 참값 {pm:.2f}): 평가 출력이 "
                      "평균 0, 분산 1에서 벗어납니다. step 수를 늘리거나 momentum을 키워 보세요.",
-    "batch_of_one": "배치 크기 1: ",
-    "momentum_note": "running = (1 − momentum)·running + momentum·(배치 통계), 분산은 불편(unbiased) "
-                     "분산 N/(N−1)·σ²로 갱신합니다 (PyTorch). momentum이 크면 빨리 따라가지만 배치마다 "
-                     "더 흔들립니다.",
+    "momentum_note": "학습 step마다 크기 {n}인 배치 하나로 running = (1 − momentum)·running + "
+                     "momentum·(배치 통계)를 갱신합니다 (PyTorch, 시작값 평균 0, 분산 1). 분산은 불편"
+                     "(unbiased) 분산 N/(N−1)·σ²로 갱신합니다. momentum이 크면 빨리 따라가지만 배치마다 더 "
+                     "흔들립니다.",
     "norm_formula": r"\begin{aligned} \text{BN: } \hat x_{n,d} &= \frac{x_{n,d} - \mu_d}"
-                    r"{\sqrt{\sigma_d^2 + \epsilon}},\ \mu_d = \frac{1}{N}\sum_n x_{n,d} \qquad "
-                    r"\text{LN: } \hat x_{n,d} = \frac{x_{n,d} - \mu_n}{\sqrt{\sigma_n^2 + \epsilon}},"
-                    r"\ \mu_n = \frac{1}{D}\sum_d x_{n,d} \\ y &= \gamma_d\,\hat x_{n,d} + \beta_d"
-                    r"\end{aligned}",
+                    r"{\sqrt{\sigma_d^2 + \epsilon}} \\ \text{LN: } \hat x_{n,d} &= "
+                    r"\frac{x_{n,d} - \mu_n}{\sqrt{\sigma_n^2 + \epsilon}} \\ y_{n,d} &= "
+                    r"\gamma_d\,\hat x_{n,d} + \beta_d \end{aligned}",
     # dropout
     "drop_title": "Dropout: 학습 때 버리고, 평가 때는 기댓값을 맞춘다",
     "drop_description": "한 층의 activation h에 dropout 마스크를 씌우고, 다음 층의 입력 s = w·h가 마스크 "
@@ -149,26 +147,22 @@ TEXT = {
                         "핵심이고, 두 방식(평가 때 곱하기 / inverted dropout)은 기댓값에서 일치합니다.",
     "conventions": [("inverted", "Inverted dropout (PyTorch): 학습 때 ÷(1−p)"),
                     ("vanilla", "강의 방식: 평가 때 ×(1−p)")],
-    "units_title": "한 층의 activation과 이번 마스크 (회색 = h, 색 = 학습 출력, — = 평가 출력)",
+    "units_title": "한 층의 activation과 이번 마스크",
     "unit": "뉴런",
     "input_h": "입력 h",
     "train_out": "학습 출력 (이번 마스크)",
     "eval_out": "평가 출력",
-    "masks_title": "다음 층 입력 s = w·h: 마스크 {K}개의 분포와 평균",
+    "masks_title": "다음 층 입력 s = w·h, 마스크 {K}개",
     "hist_count": "마스크 수",
     "mean_over": "평균 (마스크 k개)",
     "masks_axis": "마스크 수 k (log)",
     "vanilla": "강의 방식",
     "inverted": "Inverted",
-    "eval_line": "평가 출력",
     "stat_p": "버릴 확률 p / 남길 확률 1−p",
     "stat_kept": "이번 마스크로 남은 뉴런",
     "stat_train": "학습 출력의 평균 (K개)",
-    "stat_eval": "평가 출력",
     "drop_table": "두 방식: 마스크 {K}개에 대한 학습 출력 평균 vs 평가 출력",
     "drop_columns": ["방식", "학습: s의 평균", "평가: s", "차이"],
-    "vanilla_row": "강의 방식 (평가 때 ×(1−p))",
-    "inverted_row": "Inverted (학습 때 ÷(1−p))",
     "agree": "두 방식 모두 학습 출력의 평균이 평가 출력으로 모입니다 (마스크가 많을수록 가까움). 두 방식의 "
              "값은 전체 배율 1−p만 다르고, 그 차이는 다음 층의 가중치가 흡수합니다.",
     "p_names": "주의: 강의 코드와 노트의 p는 '남길 확률'(keep probability)이라 '평가 때 p를 곱한다'고 "
@@ -176,19 +170,42 @@ TEXT = {
                "평가 배율은 1 − p = {keep:g}입니다.",
     "all_dropped": "p = 1이면 모든 뉴런을 버립니다: 학습 출력은 항상 0이고 (PyTorch도 0), 1/(1−p)는 정의되지 "
                    "않으며, 아무것도 배우지 못합니다.",
-    "drop_formula": r"\text{강의: } \mathbb{E}[h \odot m] = (1-p)\,h \ \Rightarrow\ "
-                    r"\text{평가 } (1-p)\,h; \qquad \text{Inverted: } "
-                    r"\mathbb{E}\!\left[\tfrac{h \odot m}{1-p}\right] = h \ \Rightarrow\ "
-                    r"\text{평가 } h, \qquad m_j \sim \mathrm{Bernoulli}(1-p)",
+    "drop_formula": r"\begin{aligned} m_j &\sim \mathrm{Bernoulli}(1-p) \\ "
+                    r"\mathbb{E}[h \odot m] &= (1-p)\,h \\ "
+                    r"\mathbb{E}\!\left[\tfrac{h \odot m}{1-p}\right] &= h \end{aligned}",
 }
 
 
-def _pct(value: float) -> str:
-    return f"{value:.0%}"
+# ---------------------------------------------------------------------------------------------
+# Small figure pieces.
+# ---------------------------------------------------------------------------------------------
+
+def _hover(name: str, value: str = "%{x}: %{y:.3g}") -> str:
+    return f"{value}<extra>{name}</extra>"
 
 
-def _sci(value: float) -> str:
-    return f"{value:.2e}"
+def _line(x, y, name: str, color: str, mode: str = "lines", **extra) -> dict:
+    return {"type": "scatter", "mode": mode, "x": x, "y": significant(y, 4), "name": name,
+            "line": {"color": color, "width": 2}, "hovertemplate": _hover(name), **extra}
+
+
+def _row_titles(rows: list[tuple[str, float]]) -> list[dict]:
+    """Bold titles at the top left of stacked rows, ``(title, top of its domain)``."""
+    return [{"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper", "x": 0, "y": top,
+             "xanchor": "left", "yanchor": "bottom", "showarrow": False} for title, top in rows]
+
+
+def _decades(values: np.ndarray) -> dict:
+    """A log axis over whole decades around the positive values, at least two, ticked at powers
+    of ten (a narrower range gets a crowd of overlapping in-between labels)."""
+    positive = values[values > 0]
+    lo, hi = (np.log10(positive.min()), np.log10(positive.max())) if positive.size else (-1, 1)
+    lo, hi = int(np.floor(lo)), int(np.ceil(hi))
+    if hi - lo < 2:
+        lo -= 1
+        hi = max(hi, lo + 2)
+    return {"type": "log", "range": [lo - 0.1, hi + 0.1], "dtick": math.ceil((hi - lo) / 4),
+            "exponentformat": "power"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -197,36 +214,13 @@ def _sci(value: float) -> str:
 
 def view_depth(depth, init, activation, batchnorm, residual, width, batch, bias, seed) -> dict:
     """Every number the init-depth widget shows: ``training.layer_statistics`` of the net, the
-    weight std, and the findings (keys of TEXT with their numbers)."""
+    weight std, the gradient ratio and the findings (keys of TEXT with their numbers)."""
     x, unit_weights, upstream = training.unit_draws(seed, MAX_DEPTH, width, batch)
     std = training.layer_std(init, width, activation)
     net = training.deep_net(x, std * unit_weights[:depth], upstream / batch, activation,
                             batchnorm, residual, bias)
     layers = training.layer_statistics(net, activation, VALUE_RANGE[activation], HIST_BINS)
-    return {**layers, "std": std, "findings": _findings(layers, activation)}
-
-
-def _findings(s: dict, activation: str) -> list[tuple[str, dict]]:
-    """What the statistics show, as (TEXT key, numbers) pairs; ("healthy", {}) if nothing is wrong."""
-    found = []
-    first, last = s["a_std"][0], s["a_std"][-1]
-    if last < 0.1 * first or last < 1e-2:
-        found.append(("collapse", {"first": first, "last": last}))
-    if s["h_std"][-1] > 10:
-        found.append(("explode", {"last": s["h_std"][-1]}))
-    if activation in ("tanh", "sigmoid") and s["saturated"][-1] > 0.1:
-        found.append(("saturate", {"share": s["saturated"][-1]}))
-    if activation in ("relu", "leaky_relu") and s["dead"][-1] > 0.25:
-        found.append(("dead" if activation == "relu" else "dead_leaky", {"share": s["dead"][-1]}))
-    largest = float(np.max(s["grad_W"]))
-    ratio = s["grad_W"][0] / s["grad_W"][-1] if s["grad_W"][-1] > 0 else np.inf
-    if largest < 1e-4 * s["grad_h"][-1]:
-        found.append(("no_grad", {"largest": largest}))
-    elif ratio < 1e-2:
-        found.append(("vanish", {"ratio": ratio}))
-    elif ratio > 1e2:
-        found.append(("blowup", {"ratio": ratio}))
-    return found or [("healthy", {})]
+    return {**layers, "std": std, **training.diagnose(layers, activation)}
 
 
 def _finding_texts(vm: dict, activation: str) -> list[dict]:
@@ -235,25 +229,21 @@ def _finding_texts(vm: dict, activation: str) -> list[dict]:
         message = TEXT[key].format(**numbers)
         if key == "vanish" and activation == "sigmoid":
             message += TEXT["sigmoid"].format(slope=float(np.mean(vm["local_mean"])))
-        tone = "ok" if key == "healthy" else "info" if key == "dead_leaky" else "warn"
-        outputs.append(text(message, tone))
+        outputs.append(text(message, {"healthy": "ok", "dead_leaky": "info"}.get(key, "warn")))
     return outputs
 
 
 def _histogram_figure(vm: dict) -> dict:
-    edges = vm["edges"]
-    depth = len(vm["hist"])
+    edges, depth = vm["edges"], len(vm["hist"])
     data = [{"type": "heatmap", "x": np.round((edges[:-1] + edges[1:]) / 2, 4),
              "y": np.arange(1, depth + 1), "z": np.round(vm["hist"], 4), "zmin": 0,
              "zmax": HIST_ZMAX, "colorscale": INK_SCALE, "showscale": False, "ygap": 1,
              "hovertemplate": TEXT["hist_hover"]}]
-    layout = chart_layout(TEXT["hist_title"], 120 + 12 * depth,
-                          xaxis={"title": {"text": TEXT["hist_x"]},
-                                 "range": [float(edges[0]), float(edges[-1])]},
-                          yaxis={"title": {"text": TEXT["hist_y"]}, "autorange": "reversed",
-                                 "dtick": 1 if depth <= 10 else 2})
-    layout["margin"] = {"l": 44, "r": 12, "t": 36, "b": 44}
-    return {"data": data, "layout": layout}
+    return {"data": data, "layout": chart_layout(
+        TEXT["hist_title"], 120 + 12 * depth, margin={"l": 44, "r": 12, "t": 36, "b": 44},
+        xaxis={"title": {"text": TEXT["hist_x"]}, "range": [float(edges[0]), float(edges[-1])]},
+        yaxis={"autorange": "reversed", "ticksuffix": TEXT["layer"],
+               "dtick": 1 if depth <= 10 else 2})}
 
 
 def _layers_figure(vm: dict, activation: str) -> dict:
@@ -261,45 +251,35 @@ def _layers_figure(vm: dict, activation: str) -> dict:
     depth = len(vm["a_std"])
     layers = np.arange(1, depth + 1)
     dead = activation in ("relu", "leaky_relu")
-    rows = [("y", vm["a_std"], TEXT["row_std"], CLASS_COLORS[1]),
-            ("y2", vm["grad_W"], TEXT["row_grad"], CLASS_COLORS[0]),
-            ("y3", vm["dead"] if dead else vm["saturated"],
-             TEXT["row_dead"] if dead else TEXT["row_saturated"], CLASS_COLORS[2])]
-    data = [{"type": "scatter", "mode": "lines+markers", "x": layers, "y": significant(values, 4),
-             "yaxis": axis, "name": name, "line": {"color": color, "width": 2},
-             "marker": {"size": 5}, "hovertemplate": "%{x}층: %{y:.3g}<extra>" + name + "</extra>"}
-            for axis, values, name, color in rows]
-    domains = [[0.70, 1.0], [0.36, 0.64], [0.0, 0.26]]
-    annotations = [{"text": f"<b>{name}</b>", "xref": "paper", "yref": "paper", "x": 0,
-                    "y": top, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                    "font": {"size": 12}} for (_, _, name, _), (_, top) in zip(rows, domains)]
-    log_axis = {"type": "log", "exponentformat": "power"}
-    layout = chart_layout("", 420, showlegend=False, annotations=annotations,
-                          margin={"l": 56, "r": 12, "t": 24, "b": 40},
-                          xaxis={"title": {"text": TEXT["layer_axis"]}, "anchor": "y3",
-                                 "range": [0.5, depth + 0.5], "dtick": 1 if depth <= 10 else 2},
-                          yaxis={"domain": domains[0], **log_axis},
-                          yaxis2=axis_style(domain=domains[1], **log_axis),
-                          yaxis3=axis_style(domain=domains[2], range=[0, 1.05], tickformat=".0%"))
-    return {"data": data, "layout": layout}
+    rows = [(vm["a_std"], TEXT["row_std"], CLASS_COLORS[1], [0.70, 1.0]),
+            (vm["grad_W"], TEXT["row_grad"], CLASS_COLORS[0], [0.36, 0.64]),
+            (vm["dead"] if dead else vm["saturated"],
+             TEXT["row_dead"] if dead else TEXT["row_saturated"], CLASS_COLORS[2], [0.0, 0.26])]
+    data = [_line(layers, values, name, color, "lines+markers", yaxis=f"y{i + 1 if i else ''}",
+                  marker={"size": 5}) for i, (values, name, color, _) in enumerate(rows)]
+    return {"data": data, "layout": chart_layout(
+        "", 420, showlegend=False, annotations=_row_titles([(r[1], r[3][1]) for r in rows]),
+        margin={"l": 56, "r": 12, "t": 24, "b": 40},
+        xaxis={"title": {"text": TEXT["layer"]}, "anchor": "y3",
+               "range": [0.5, depth + 0.5], "dtick": 1 if depth <= 10 else 2},
+        yaxis={"domain": rows[0][3], **_decades(vm["a_std"])},
+        yaxis2=axis_style(domain=rows[1][3], **_decades(vm["grad_W"])),
+        yaxis3=axis_style(domain=rows[2][3], range=[0, 1.05], tickformat=".0%"))}
 
 
 def _render_depth(depth, init, activation, batchnorm, residual, width, batch, bias, seed):
-    vm = view_depth(depth, init, activation, batchnorm, residual, int(width), int(batch), bias, seed)
+    vm = view_depth(depth, init, activation, batchnorm, residual, int(width), int(batch), bias,
+                    seed)
     dead = activation in ("relu", "leaky_relu")
-    ratio = vm["grad_W"][0] / vm["grad_W"][-1] if vm["grad_W"][-1] > 0 else float("inf")
+    share = vm["dead"][-1] if dead else vm["saturated"][-1]
     return [
-        stats([(TEXT["stat_last_std"], _sci(vm["a_std"][-1])),
-               (TEXT["stat_grad_ratio"], _sci(ratio)),
-               (TEXT["stat_dead"] if dead else TEXT["stat_saturated"],
-                _pct(vm["dead"][-1] if dead else vm["saturated"][-1])),
+        stats([(TEXT["stat_last_std"], f"{vm['a_std'][-1]:.2e}"),
+               (TEXT["stat_grad_ratio"], f"{vm['ratio']:.2e}"),
+               (TEXT["stat_dead"] if dead else TEXT["stat_saturated"], f"{share:.0%}"),
                (TEXT["stat_weight_std"], f"{vm['std']:.4g}")]),
-        plot("histograms", _histogram_figure(vm)),
-        text(TEXT["hist_note"]),
-        plot("layers", _layers_figure(vm, activation)),
-        *_finding_texts(vm, activation),
-        math_output(TEXT["depth_formula"]),
-    ]
+        plot("histograms", _histogram_figure(vm)), text(TEXT["hist_note"]),
+        plot("layers", _layers_figure(vm, activation)), *_finding_texts(vm, activation),
+        math_output(TEXT["depth_formula"])]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,32 +288,32 @@ def _render_depth(depth, init, activation, batchnorm, residual, width, batch, bi
 
 @functools.lru_cache(maxsize=4)
 def _training_batches(seed: int) -> np.ndarray:
-    """MAX_STEPS training batches (MAX_STEPS, TRAIN_BATCH, FEATURES); the first ``steps`` are used."""
+    """Training batches (MAX_STEPS, TRAIN_BATCH, FEATURES); the first ``steps`` are used."""
     batches = training.sample_batches(seed + 1, MAX_STEPS, TRAIN_BATCH, FEATURE_MEANS, FEATURE_STDS)
     batches.flags.writeable = False
     return batches
 
 
-def _normaliser(norm: str, running: tuple | None, momentum: float, eps: float):
-    """The chosen normalisation as a function (x (N, D), gamma, beta) -> (N, D)."""
-    if norm == "ln":
-        return lambda x, gamma, beta: training.layernorm_forward(x, gamma, beta, eps)
-    mean, var = running[0][-1], running[1][-1]
-    return lambda x, gamma, beta: training.batchnorm_forward(
-        x, gamma, beta, mean, var, norm == "bn_train", momentum, eps)[0]
-
-
 def view_norm(norm, batch, momentum, steps, affine, eps, seed) -> dict:
     """The batch x (N, 4), its output and x̂ (before gamma, beta), the output of example 1 in a
-    different batch, and the running statistics after ``steps`` training steps (not for LN)."""
-    gamma, beta = np.asarray(affine[0], dtype=float), np.asarray(affine[1], dtype=float)
-    pair = training.sample_batches(seed, 2, batch, FEATURE_MEANS, FEATURE_STDS)
-    x, other = pair[0], pair[1]
+    different batch, the statistics it was normalised with, and the running statistics after
+    ``steps`` training steps (not for LN)."""
+    gamma, beta = np.asarray(affine, dtype=float).T
+    x, other = training.sample_batches(seed, 2, batch, FEATURE_MEANS, FEATURE_STDS)
     other[0] = x[0]                         # example 1 again, among other examples
     running = None if norm == "ln" else training.running_statistics(
         _training_batches(seed)[:steps], momentum)
-    normalise = _normaliser(norm, running, momentum, eps)
-    vm = {"x": x, "running": running, "beta": beta, "error": None}
+
+    def normalise(data, gamma, beta):                   # the chosen normalisation, (N, D) -> (N, D)
+        if norm == "ln":
+            return training.layernorm_forward(data, gamma, beta, eps)
+        return training.batchnorm_forward(data, gamma, beta, running[0][-1], running[1][-1],
+                                          norm == "bn_train", momentum, eps)[0]
+
+    vm = {"x": x, "running": running, "seed": seed, "error": None,
+          "used": (x.mean(axis=1), x.var(axis=1)) if norm == "ln"
+          else (running[0][-1], running[1][-1]) if norm == "bn_eval"
+          else (x.mean(axis=0), x.var(axis=0))}
     try:
         vm["out"], vm["other_out"] = normalise(x, gamma, beta), normalise(other, gamma, beta)
         vm["x_hat"] = normalise(x, np.ones(FEATURES), np.zeros(FEATURES))
@@ -341,41 +321,29 @@ def view_norm(norm, batch, momentum, steps, affine, eps, seed) -> dict:
         if not (norm == "bn_train" and batch == 1):
             raise
         # One example: x - mean(x) = 0 exactly, so x̂ = 0 and the output is beta, whatever x is.
-        vm["x_hat"] = np.zeros_like(x)
-        vm["out"] = vm["other_out"] = beta[None, :]
-        vm["error"] = str(error)
-    if norm == "bn_train":
-        vm["used"] = (x.mean(axis=0), x.var(axis=0))
-    elif norm == "bn_eval":
-        vm["used"] = (running[0][-1], running[1][-1])
-    else:
-        vm["used"] = (x.mean(axis=1), x.var(axis=1))
+        vm.update(x_hat=np.zeros_like(x), out=beta[None, :], other_out=beta[None, :],
+                  error=str(error))
     return vm
 
 
 def _scatter_figure(vm: dict) -> dict:
-    x, out = vm["x"], vm["out"]
+    x, out = vm["x"], np.broadcast_to(vm["out"], vm["x"].shape)
     links = np.full((len(x), 3, 2), np.nan)
     links[:, 0], links[:, 1] = x[:, :2], out[:, :2]
-    links = links.reshape(-1, 2)
     points = np.concatenate([x[:, :2], out[:, :2]])
     lo, hi = np.floor(points.min(axis=0)) - 0.5, np.ceil(points.max(axis=0)) + 0.5
-    data = [{"type": "scatter", "mode": "lines", "x": np.round(links[:, 0], 3),
-             "y": np.round(links[:, 1], 3), "hoverinfo": "skip",
-             "line": {"color": "rgba(128,128,128,0.35)", "width": 1}},
-            {"type": "scatter", "mode": "markers", "x": np.round(x[:, 0], 3), "y": np.round(x[:, 1], 3),
-             "name": TEXT["before"], "marker": {"color": BEFORE, "size": 7, "symbol": "circle-open"},
-             "hovertemplate": "(%{x:.2f}, %{y:.2f})<extra>" + TEXT["before"] + "</extra>"},
-            {"type": "scatter", "mode": "markers", "x": np.round(out[:, 0], 3),
-             "y": np.round(out[:, 1], 3), "name": TEXT["after"],
-             "marker": {"color": AFTER, "size": 7},
-             "hovertemplate": "(%{x:.2f}, %{y:.2f})<extra>" + TEXT["after"] + "</extra>"}]
-    layout = chart_layout(TEXT["scatter_title"], 340, showlegend=False,
-                          xaxis={"title": {"text": TEXT["feature"].format(d=1)},
-                                 "range": [float(lo[0]), float(hi[0])]},
-                          yaxis={"title": {"text": TEXT["feature"].format(d=2)},
-                                 "range": [float(lo[1]), float(hi[1])]})
-    return {"data": data, "layout": layout}
+    data = [{"type": "scatter", "mode": "lines", "x": np.round(links[..., 0].ravel(), 3),
+             "y": np.round(links[..., 1].ravel(), 3), "hoverinfo": "skip",
+             "line": {"color": "rgba(128,128,128,0.35)", "width": 1}}]
+    data += [{"type": "scatter", "mode": "markers", "x": np.round(v[:, 0], 3),
+              "y": np.round(v[:, 1], 3), "hovertemplate": _hover(TEXT[key], "(%{x:.2f}, %{y:.2f})"),
+              "marker": {"color": color, "size": 7, "symbol": symbol}}
+             for v, key, color, symbol in ((x, "before", BEFORE, "circle-open"),
+                                           (out, "after", AFTER, "circle"))]
+    return {"data": data, "layout": chart_layout(
+        TEXT["scatter_title"], 340, showlegend=False,
+        xaxis={"title": {"text": TEXT["feature"].format(d=1)}, "range": [lo[0], hi[0]]},
+        yaxis={"title": {"text": TEXT["feature"].format(d=2)}, "range": [lo[1], hi[1]]})}
 
 
 def _axis_figure(vm: dict, norm: str) -> dict:
@@ -383,112 +351,98 @@ def _axis_figure(vm: dict, norm: str) -> dict:
     framed: a column (one feature over the batch) for BN, a row (one example) for LN."""
     rows = min(SHOWN_ROWS, len(vm["x"]))
     names = [TEXT["example"].format(i=i + 1) for i in range(rows)]
-    features = [str(d + 1) for d in range(FEATURES)]
     data = []
-    for k, (values, title) in enumerate(((vm["x"], "axis_before"), (vm["out"], "axis_after"))):
-        shown = np.round(np.broadcast_to(values, (len(vm["x"]), FEATURES))[:rows], 2)
+    for values, title, axis in ((vm["x"], "axis_before", "x"), (vm["out"], "axis_after", "x2")):
+        shown = np.round(np.broadcast_to(values, vm["x"].shape)[:rows], 2)
         reach = max(1e-9, float(np.abs(shown).max()))
-        suffix = "" if k == 0 else "2"
-        data.append({"type": "heatmap", "x": features, "y": names, "z": shown, "zmin": -reach,
-                     "zmax": reach, "colorscale": "RdBu", "showscale": False,
-                     "texttemplate": "%{z:.1f}", "xaxis": "x" + suffix, "yaxis": "y",
-                     "hovertemplate": "%{y}, " + TEXT["feature"].format(d="%{x}")
-                                      + ": %{z:.2f}<extra>" + TEXT[title] + "</extra>"})
-    if norm == "ln":
-        frame = {"x0": -0.5, "x1": FEATURES - 0.5, "y0": -0.5, "y1": 0.5}
-    else:
-        frame = {"x0": -0.5, "x1": 0.5, "y0": -0.5, "y1": rows - 0.5}
+        data.append({"type": "heatmap", "x": np.arange(FEATURES), "y": names, "z": shown,
+                     "zmin": -reach, "zmax": reach, "colorscale": "RdBu", "showscale": False,
+                     "texttemplate": "%{z:.1f}", "xaxis": axis,
+                     "hovertemplate": _hover(TEXT[title], "%{y}: %{z:.2f}")})
+    frame = ({"x0": -0.5, "x1": FEATURES - 0.5, "y0": -0.5, "y1": 0.5} if norm == "ln"
+             else {"x0": -0.5, "x1": 0.5, "y0": -0.5, "y1": rows - 0.5})
     shapes = [{"type": "rect", "xref": xref, "yref": "y", **frame,
-               "line": {"color": "#f58518", "width": 3}} for xref in ("x", "x2")]
+               "line": {"color": CLASS_COLORS[3], "width": 3}} for xref in ("x", "x2")]
     titles = [{"text": TEXT[key], "xref": "paper", "yref": "paper", "x": x, "y": 1.0,
-               "xanchor": "center", "yanchor": "bottom", "showarrow": False}
+               "yanchor": "bottom", "showarrow": False}
               for key, x in (("axis_before", 0.23), ("axis_after", 0.77))]
+    ticks = {"tickvals": list(range(FEATURES)), "ticktext": [str(d + 1) for d in range(FEATURES)]}
     layout = chart_layout(TEXT["axis_title"], 80 + 26 * rows, shapes=shapes, annotations=titles,
                           margin={"l": 56, "r": 8, "t": 56, "b": 28},
-                          xaxis={"domain": [0, 0.46], "title": {"text": ""}},
-                          xaxis2=axis_style(domain=[0.54, 1], anchor="y"),
-                          yaxis={"autorange": "reversed"})
+                          xaxis={"domain": [0, 0.46], **ticks}, yaxis={"autorange": "reversed"},
+                          xaxis2=axis_style(domain=[0.54, 1], anchor="y", **ticks))
     layout["title"]["y"] = 0.98
     return {"data": data, "layout": layout}
 
 
-def _running_figure(vm: dict, momentum: float) -> dict:
+def _running_figure(vm: dict) -> dict:
     """Running mean and variance of feature 1 over the steps, with each step's batch value."""
     means, variances = vm["running"]
     steps = np.arange(len(means))
     batches = _training_batches(vm["seed"])[:len(means) - 1, :, 0]
-    rows = [("y", means[:, 0], batches.mean(axis=1), FEATURE_MEANS[0], TEXT["running_mean"]),
-            ("y2", variances[:, 0], batches.var(axis=1, ddof=1), FEATURE_STDS[0] ** 2,
-             TEXT["running_var"])]
+    rows = [(means[:, 0], batches.mean(axis=1), FEATURE_MEANS[0], TEXT["running_mean"], ""),
+            (variances[:, 0], batches.var(axis=1, ddof=1), FEATURE_STDS[0] ** 2,
+             TEXT["running_var"], "2")]
     data, shapes = [], []
-    for axis, running, per_batch, truth, name in rows:
-        data.append({"type": "scatter", "mode": "markers", "x": steps[1:],
-                     "y": np.round(per_batch, 3), "yaxis": axis, "name": TEXT["batch_stat"],
-                     "marker": {"color": TIE_COLOR, "size": 4, "opacity": 0.6},
-                     "hovertemplate": "step %{x}: %{y:.3f}<extra>" + TEXT["batch_stat"] + "</extra>"})
-        data.append({"type": "scatter", "mode": "lines", "x": steps, "y": np.round(running, 4),
-                     "yaxis": axis, "name": name, "line": {"color": AFTER, "width": 2.5},
-                     "hovertemplate": "step %{x}: %{y:.3f}<extra>" + name + "</extra>"})
-        shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": axis,
-                       "y0": truth, "y1": truth, "line": {"color": BEFORE, "width": 1.5,
-                                                          "dash": "dash"}})
-    annotations = [{"text": f"<b>{name}</b>", "xref": "paper", "yref": "paper", "x": 0, "y": top,
-                    "xanchor": "left", "yanchor": "bottom", "showarrow": False}
-                   for (_, _, _, _, name), top in ((rows[0], 1.0), (rows[1], 0.42))]
-    layout = chart_layout(TEXT["running_title"].format(m=momentum, n=TRAIN_BATCH), 340,
-                          showlegend=False, shapes=shapes, annotations=annotations,
-                          margin={"l": 48, "r": 12, "t": 56, "b": 40},
-                          xaxis={"title": {"text": TEXT["step"]}, "anchor": "y2",
-                                 "range": [-0.5, max(1, len(means) - 1) + 0.5]},
-                          yaxis={"domain": [0.58, 1.0]}, yaxis2=axis_style(domain=[0.0, 0.42]))
-    return {"data": data, "layout": layout}
+    for running, per_batch, truth, name, axis in rows:
+        data += [_line(steps[1:], per_batch, TEXT["batch_stat"], TIE_COLOR, "markers",
+                       yaxis="y" + axis, marker={"color": TIE_COLOR, "size": 4, "opacity": 0.6}),
+                 _line(steps, running, name, AFTER, yaxis="y" + axis)]
+        shapes.append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y" + axis,
+                       "y0": truth, "y1": truth,
+                       "line": {"color": BEFORE, "width": 1.5, "dash": "dash"}})
+    return {"data": data, "layout": chart_layout(
+        TEXT["running_title"], 340, showlegend=False, shapes=shapes,
+        annotations=_row_titles([(TEXT["running_mean"], 1.0), (TEXT["running_var"], 0.42)]),
+        margin={"l": 48, "r": 12, "t": 56, "b": 40},
+        xaxis={"title": {"text": TEXT["step"]}, "anchor": "y2",
+               "range": [-0.5, max(1, len(means) - 1) + 0.5]},
+        yaxis={"domain": [0.58, 1.0]}, yaxis2=axis_style(domain=[0.0, 0.42]))}
 
 
 def _xhat_table(vm: dict, norm: str) -> dict:
     x_hat = np.broadcast_to(vm["x_hat"], vm["x"].shape)
     if norm == "ln":
-        rows = min(SHOWN_ROWS, len(x_hat))
         return table(["", TEXT["mean"], TEXT["std"]],
-                     [[TEXT["example"].format(i=i + 1), round(float(x_hat[i].mean()), 3),
-                       round(float(x_hat[i].std()), 3)] for i in range(rows)],
+                     [[TEXT["example"].format(i=i + 1), round(float(row.mean()), 3) + 0.0,
+                       round(float(row.std()), 3)] for i, row in enumerate(x_hat[:SHOWN_ROWS])],
                      caption=TEXT["xhat_ln"])
     return table(["", *[TEXT["feature"].format(d=d + 1) for d in range(FEATURES)]],
-                 [[TEXT["mean"], *np.round(x_hat.mean(axis=0), 3)],
+                 [[TEXT["mean"], *(np.round(x_hat.mean(axis=0), 3) + 0.0)],   # + 0.0: no "-0"
                   [TEXT["std"], *np.round(x_hat.std(axis=0), 3)]], caption=TEXT["xhat_bn"])
 
 
 def _same_example(vm: dict, norm: str) -> list[dict]:
     a, b = np.broadcast_to(vm["out"], vm["x"].shape)[0], vm["other_out"][0]
-    cells = [f"({a[0]:.3f}, {a[1]:.3f})", f"({b[0]:.3f}, {b[1]:.3f})"]
-    note = TEXT["depends"] if norm == "bn_train" else TEXT["fixed"] if norm == "bn_eval" \
-        else TEXT["ln_fixed"]
-    return [table(["", TEXT["batch_a"], TEXT["batch_b"]], [[TEXT["example"].format(i=1), *cells]],
-                  caption=TEXT["same_example"]), text(note)]
+    note = {"bn_train": "depends", "bn_eval": "fixed", "ln": "ln_fixed"}[norm]
+    return [table(["", TEXT["batch_a"], TEXT["batch_b"]],
+                  [[TEXT["example"].format(i=1), f"({a[0]:.3f}, {a[1]:.3f})",
+                    f"({b[0]:.3f}, {b[1]:.3f})"]], caption=TEXT["same_example"]),
+            text(TEXT[note])]
 
 
 def _render_norm(norm, batch, momentum, steps, affine, eps, seed):
-    vm = {**view_norm(norm, batch, momentum, steps, affine, eps, seed), "seed": seed}
+    vm = view_norm(norm, batch, momentum, steps, affine, eps, seed)
     mean, var = vm["used"]
     labels = ("stat_row", "stat_row_var") if norm == "ln" else ("stat_used", "stat_used_var")
     outputs = [stats([(TEXT[labels[0]], f"{mean[0]:.3f}"), (TEXT[labels[1]], f"{var[0]:.3f}"),
                       (TEXT["stat_pop"], f"{FEATURE_MEANS[0]:g}, {FEATURE_STDS[0] ** 2:g}")])]
     if vm["error"]:
-        outputs.append(text(TEXT["batch_of_one"] + vm["error"], "warn"))
+        outputs.append(text(vm["error"], "warn"))
     outputs += [plot("batch", _scatter_figure(vm)),
                 legend([(TEXT["before"], BEFORE, "circle-open"), (TEXT["after"], AFTER, "circle")]),
-                plot("axis", _axis_figure(vm, norm)), _xhat_table(vm, norm),
-                *_same_example(vm, norm)]
+                plot("axis", _axis_figure(vm, norm)), text(TEXT["axis_note"]),
+                _xhat_table(vm, norm), *_same_example(vm, norm)]
     if norm != "ln":
         rm = vm["running"][0][-1, 0]
         if norm == "bn_eval" and abs(rm - FEATURE_MEANS[0]) > 0.2 * FEATURE_STDS[0]:
             outputs.append(text(TEXT["not_converged"].format(rm=rm, pm=FEATURE_MEANS[0]), "warn"))
-        outputs += [plot("running", _running_figure(vm, momentum)),
+        outputs += [plot("running", _running_figure(vm)),
                     legend([(TEXT["running_mean"] + " / " + TEXT["running_var"], AFTER, "line"),
                             (TEXT["batch_stat"], TIE_COLOR, "circle"),
                             (TEXT["population"], BEFORE, "dash")]),
-                    text(TEXT["momentum_note"])]
-    outputs.append(math_output(TEXT["norm_formula"]))
-    return outputs
+                    text(TEXT["momentum_note"].format(n=TRAIN_BATCH))]
+    return outputs + [math_output(TEXT["norm_formula"])]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,7 +461,7 @@ def _layer(units: int) -> tuple[np.ndarray, np.ndarray]:
 
 def view_dropout(p, convention, masks, units, draws) -> dict:
     """The layer h, w; the first mask and the train / eval outputs of the chosen convention; the
-    next layer's input s over ``masks`` masks in both conventions (``training.dropout_over_masks``)."""
+    next layer's input s over ``masks`` masks in both conventions (``dropout_over_masks``)."""
     h, w = _layer(units)
     keep = training.dropout_masks(masks, units, p, draws)
     over = training.dropout_over_masks(h, w, p, keep)
@@ -520,28 +474,18 @@ def view_dropout(p, convention, masks, units, draws) -> dict:
 
 
 def _units_figure(vm: dict) -> dict:
-    units = np.arange(1, len(vm["h"]) + 1)
-    data = [{"type": "bar", "x": units, "y": vm["h"], "name": TEXT["input_h"],
-             "marker": {"color": TIE_COLOR, "opacity": 0.35},
-             "hovertemplate": "%{x}: %{y:.2f}<extra>" + TEXT["input_h"] + "</extra>"},
-            {"type": "bar", "x": units, "y": np.round(vm["train"], 3), "name": TEXT["train_out"],
-             "marker": {"color": AFTER},
-             "hovertemplate": "%{x}: %{y:.2f}<extra>" + TEXT["train_out"] + "</extra>"},
-            {"type": "scatter", "mode": "markers", "x": units, "y": np.round(vm["eval"], 3),
-             "name": TEXT["eval_out"],
-             "marker": {"symbol": "line-ew-open", "size": 12, "color": BEFORE,
-                        "line": {"width": 2.5, "color": BEFORE}},
-             "hovertemplate": "%{x}: %{y:.2f}<extra>" + TEXT["eval_out"] + "</extra>"}]
-    layout = chart_layout(TEXT["units_title"], 280, showlegend=False, barmode="overlay",
-                          bargap=0.15, xaxis={"title": {"text": TEXT["unit"]}},
-                          yaxis={"rangemode": "tozero"})
-    return {"data": data, "layout": layout}
-
-
-def _mask_histogram(values: np.ndarray, lo: float, hi: float, bins: int = 30):
-    counts = training.histograms(values[None, :], lo, hi, bins)[0]
-    edges = np.linspace(lo, hi, bins + 1)
-    return np.round((edges[:-1] + edges[1:]) / 2, 4), counts
+    units, value = np.arange(1, len(vm["h"]) + 1), "%{x}: %{y:.2f}"
+    data = [{"type": "bar", "x": units, "y": np.round(vm[key], 3), "marker": marker,
+             "hovertemplate": _hover(TEXT[name], value)}
+            for key, name, marker in (("h", "input_h", {"color": TIE_COLOR, "opacity": 0.35}),
+                                      ("train", "train_out", {"color": AFTER}))]
+    data.append({"type": "scatter", "mode": "markers", "x": units, "y": np.round(vm["eval"], 3),
+                 "hovertemplate": _hover(TEXT["eval_out"], value),
+                 "marker": {"symbol": "line-ew-open", "size": 12, "color": BEFORE,
+                            "line": {"width": 2.5, "color": BEFORE}}})
+    return {"data": data, "layout": chart_layout(
+        TEXT["units_title"], 280, showlegend=False, barmode="overlay", bargap=0.15,
+        xaxis={"title": {"text": TEXT["unit"]}}, yaxis={"rangemode": "tozero"})}
 
 
 def _masks_figure(vm: dict) -> dict:
@@ -549,60 +493,53 @@ def _masks_figure(vm: dict) -> dict:
     and their means (solid). Bottom: the mean over the first k masks against k."""
     both = np.concatenate([vm["vanilla"], vm["inverted"]])
     lo, hi = float(both.min()), float(both.max())
-    lo, hi = (lo - 0.5, hi + 0.5) if hi - lo < 1e-9 else (lo, hi + 1e-9 * abs(hi))
+    lo, hi = (lo - 0.5, hi + 0.5) if hi - lo < 1e-9 else (lo, hi)    # p = 0: one value
+    edges = np.linspace(lo, hi, 31)
     K = len(vm["vanilla"])
     shown = np.unique(np.round(np.logspace(0, np.log10(K), 120)).astype(int)) - 1
     data, shapes = [], []
     for key, color in (("vanilla", BEFORE), ("inverted", AFTER)):
-        centres, counts = _mask_histogram(vm[key], lo, hi)
-        data.append({"type": "bar", "x": centres, "y": counts, "name": TEXT[key],
-                     "marker": {"color": color, "opacity": 0.55},
-                     "hovertemplate": "s ≈ %{x:.3f}: %{y}<extra>" + TEXT[key] + "</extra>"})
-        data.append({"type": "scatter", "mode": "lines", "x": shown + 1,
-                     "y": significant(vm[key + "_mean"][shown], 5), "xaxis": "x2", "yaxis": "y2",
-                     "name": TEXT[key], "line": {"color": color, "width": 2},
-                     "hovertemplate": "k = %{x}: %{y:.4f}<extra>" + TEXT[key] + "</extra>"})
+        data += [{"type": "bar", "x": np.round((edges[:-1] + edges[1:]) / 2, 4),
+                  "y": training.histograms(vm[key][None, :], lo, hi, 30)[0],
+                  "marker": {"color": color, "opacity": 0.55},
+                  "hovertemplate": _hover(TEXT[key], "s ≈ %{x:.3f}: %{y}")},
+                 _line(shown + 1, vm[key + "_mean"][shown], TEXT[key], color, xaxis="x2",
+                       yaxis="y2")]
         value, mean = vm[key + "_eval"], float(vm[key + "_mean"][-1])
-        shapes += [{"type": "line", "xref": "x", "x0": value, "x1": value, "yref": "y domain",
-                    "y0": 0, "y1": 1, "line": {"color": color, "width": 2, "dash": "dash"}},
-                   {"type": "line", "xref": "x", "x0": mean, "x1": mean, "yref": "y domain",
-                    "y0": 0, "y1": 1, "line": {"color": color, "width": 1.5}},
-                   {"type": "line", "xref": "x2 domain", "x0": 0, "x1": 1, "yref": "y2",
-                    "y0": value, "y1": value, "line": {"color": color, "width": 1.5, "dash": "dash"}}]
-    layout = chart_layout(TEXT["masks_title"].format(K=K), 420, showlegend=False, barmode="overlay",
-                          bargap=0.05, shapes=shapes,
-                          margin={"l": 52, "r": 12, "t": 36, "b": 40},
-                          xaxis={"title": {"text": "s = w·h"}, "anchor": "y"},
-                          yaxis={"domain": [0.5, 1.0], "title": {"text": TEXT["hist_count"]}},
-                          xaxis2=axis_style(type="log", anchor="y2",
-                                            title={"text": TEXT["masks_axis"]}),
-                          yaxis2=axis_style(domain=[0.0, 0.32], title={"text": TEXT["mean_over"]}))
-    return {"data": data, "layout": layout}
+        shapes += [{"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0,
+                    "y1": 1, "line": {"color": color, "width": width, "dash": dash}}
+                   for x, width, dash in ((value, 2, "dash"), (mean, 1.5, "solid"))]
+        shapes.append({"type": "line", "xref": "x2 domain", "x0": 0, "x1": 1, "yref": "y2",
+                       "y0": value, "y1": value, "line": {"color": color, "dash": "dash"}})
+    return {"data": data, "layout": chart_layout(
+        TEXT["masks_title"].format(K=K), 420, showlegend=False, barmode="overlay", bargap=0.05,
+        shapes=shapes, margin={"l": 52, "r": 12, "t": 36, "b": 40},
+        xaxis={"title": {"text": "s = w·h"}, "anchor": "y"},
+        yaxis={"domain": [0.5, 1.0], "title": {"text": TEXT["hist_count"]}},
+        xaxis2=axis_style(type="log", anchor="y2", dtick=1, title={"text": TEXT["masks_axis"]}),
+        yaxis2=axis_style(domain=[0.0, 0.32], title={"text": TEXT["mean_over"]}))}
 
 
 def _render_dropout(p, convention, masks, units, draws):
     vm = view_dropout(p, convention, masks, int(units), int(draws or 0))
-    key = convention
     K = len(vm["vanilla"])
-    rows = [[TEXT[k + "_row"], round(float(vm[k + "_mean"][-1]), 4), round(vm[k + "_eval"], 4),
-             round(float(vm[k + "_mean"][-1]) - vm[k + "_eval"], 4)] for k in ("vanilla", "inverted")]
-    outputs = [
+    means = {key: float(vm[key + "_mean"][-1]) for key in ("vanilla", "inverted")}
+    rows = [[TEXT[key], round(means[key], 4), round(vm[key + "_eval"], 4),
+             round(means[key] - vm[key + "_eval"], 4)] for key in ("vanilla", "inverted")]
+    return [
         stats([(TEXT["stat_p"], f"{p:g} / {1 - p:g}"),
                (TEXT["stat_kept"], f"{int(vm['mask'].sum())} / {len(vm['mask'])}"),
-               (TEXT["stat_train"], f"{vm[key + '_mean'][-1]:.4f}"),
-               (TEXT["stat_eval"], f"{vm[key + '_eval']:.4f}")]),
+               (TEXT["stat_train"], f"{means[convention]:.4f}"),
+               (TEXT["eval_out"], f"{vm[convention + '_eval']:.4f}")]),
         plot("units", _units_figure(vm)),
         legend([(TEXT["input_h"], TIE_COLOR, "square"), (TEXT["train_out"], AFTER, "square"),
                 (TEXT["eval_out"], BEFORE, "line")]),
         plot("masks", _masks_figure(vm)),
         legend([(TEXT["vanilla"], BEFORE, "square"), (TEXT["inverted"], AFTER, "square"),
-                (TEXT["eval_line"], TIE_COLOR, "dash"), (TEXT["mean_over"], TIE_COLOR, "line")]),
+                (TEXT["eval_out"], TIE_COLOR, "dash"), (TEXT["mean_over"], TIE_COLOR, "line")]),
         table(TEXT["drop_columns"], rows, caption=TEXT["drop_table"].format(K=K)),
         text(TEXT["all_dropped"], "warn") if p == 1 else text(TEXT["agree"], "ok"),
-        text(TEXT["p_names"].format(keep=round(1 - p, 6))),
-        math_output(TEXT["drop_formula"]),
-    ]
-    return outputs
+        text(TEXT["p_names"].format(keep=round(1 - p, 6))), math_output(TEXT["drop_formula"])]
 
 
 def _dropout_event(values: dict, event: dict) -> dict:
@@ -625,15 +562,12 @@ WIDGETS = {
             select("activation", "활성화 함수 (activation)", "tanh", TEXT["activations"]),
             toggle("batchnorm", "Batch Norm (FC 뒤, 활성화 전)", False),
             toggle("residual", "Residual 연결 h + F(h)", False),
-            select("width", "층 너비 D (width)", "64", [("32", "32"), ("64", "64"), ("128", "128")]),
-            select("batch", "입력 배치 크기 (batch)", "64", [("64", "64"), ("128", "128")]),
+            select("width", "층 너비 D (width)", "64", [(w, w) for w in ("32", "64", "128")]),
+            select("batch", "입력 배치 크기 (batch)", "64", [(n, n) for n in ("64", "128")]),
             slider("bias", "편향 초기값 b (bias)", 0, min=-1, max=1, step=0.05,
                    help="ReLU에서 음수로 하면 죽은 뉴런(dead ReLU)이 늘어납니다."),
             number("seed", "난수 seed", 0, min=0, max=1_000_000, integer=True),
-        ],
-        _render_depth,
-        description=TEXT["depth_description"],
-    ),
+        ], _render_depth, description=TEXT["depth_description"]),
     # primary: norm, batch, momentum, steps, affine
     "batchnorm": widget(
         TEXT["norm_title"],
@@ -644,14 +578,12 @@ WIDGETS = {
             slider("momentum", "momentum", 0.1, min=0, max=1, step=0.01),
             slider("steps", "학습 step 수 (running 통계 갱신)", 20, min=0, max=MAX_STEPS, step=1,
                    integer=True),
-            matrix("affine", "γ, β (특징마다)", [[1, 1, 1, 1], [0, 0, 0, 0]], row_labels=["γ", "β"],
-                   col_labels=["1", "2", "3", "4"], step=0.5),
+            matrix("affine", "특징마다 γ, β", [[1, 0]] * FEATURES,
+                   row_labels=[TEXT["feature"].format(d=d + 1) for d in range(FEATURES)],
+                   col_labels=["γ", "β"], step=0.5),
             number("eps", "ε (eps)", 1e-5, min=0, max=10, step=1e-5),
             number("seed", "난수 seed", 0, min=0, max=1_000_000, integer=True),
-        ],
-        _render_norm,
-        description=TEXT["norm_description"],
-    ),
+        ], _render_norm, description=TEXT["norm_description"]),
     # primary: p, convention, masks, resample
     "dropout": widget(
         TEXT["drop_title"],
@@ -660,11 +592,7 @@ WIDGETS = {
             select("convention", "방식 (convention)", "inverted", TEXT["conventions"]),
             slider("masks", "마스크 수 K", 200, min=1, max=5000, step=0.1, log=True, integer=True),
             button("resample", "새 마스크 뽑기"),
-            select("units", "뉴런 수 D", "32", [("16", "16"), ("32", "32"), ("64", "64")]),
+            select("units", "뉴런 수 D", "32", [(d, d) for d in ("16", "32", "64")]),
             hidden("draws", 0),
-        ],
-        _render_dropout,
-        on_event=_dropout_event,
-        description=TEXT["drop_description"],
-    ),
+        ], _render_dropout, on_event=_dropout_event, description=TEXT["drop_description"]),
 }
