@@ -81,8 +81,8 @@ TEXT = {
                "때마다 곱해져 줄어듭니다.",
     "blowup": "gradient가 입력 쪽으로 갈수록 커집니다: 첫 층의 ‖∂L/∂W‖가 마지막 층의 {ratio:.1e}배 "
               "(exploding gradient).",
-    "healthy": "층마다 activation의 퍼짐이 거의 일정하고 gradient도 첫 층까지 비슷한 크기로 전달됩니다. "
-               "학습하기 좋은 초기화입니다.",
+    "healthy": "activation의 퍼짐이 층을 지나도 같은 자릿수에 머물고, gradient도 첫 층까지 비슷한 크기로 "
+               "전달됩니다. 학습하기 좋은 초기화입니다.",
     "depth_formula": r"\begin{aligned} h_l &= f(\mathrm{BN}(h_{l-1} W_l + b))\ [+\ h_{l-1}] \\ "
                      r"W_l &\sim \mathcal{N}(0, \sigma^2) \\ \text{Xavier: } \sigma &= "
                      r"\sqrt{2 / (D_{in} + D_{out})} \\ \text{Kaiming: } \sigma &= "
