@@ -1,4 +1,4 @@
-"""k-Nearest Neighbours (Lecture 2): distances, votes, cross-validation, and two widgets.
+"""k-Nearest Neighbours (Lecture 2): distances, votes, cross-validation, toy data.
 
 Contract (ARCHITECTURE.md):
 
@@ -8,28 +8,27 @@ Contract (ARCHITECTURE.md):
   to the smallest label; among equal distances the lower training index comes first.
 * ``cross_validate(X, y, ks, num_folds=5, metric="l2")`` -> ``{k: [accuracy of each fold]}``, folds
   made by ``np.array_split`` of the data in the order given.
+
+The widgets "knn" and "knn-cv" are ``demos.widgets.knn``.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
 
 import numpy as np
 
 from demos import checks
-from demos.plotting import (CLASS_COLORS, TIE_COLOR, boundary_lines, class_name, plane_grid,
-                             plane_layout, region_image, rounded)
-from demos.widget import (button, click_xy, hidden, legend, number, plot, select, slider, stats,
-                          table, text, toggle, widget)
 
 __all__ = [
-    "pairwise_distances", "nearest_mask", "knn_votes", "knn_predict", "cross_validate", "best_k",
-    "make_data", "rotate", "WIDGETS",
+    "pairwise_distances", "nearest_mask", "nearest_neighbours", "knn_votes", "winners",
+    "knn_predict", "decision_map", "cross_validate", "training_accuracy", "best_k", "make_data",
+    "rotate", "check_k",
 ]
 
 METRICS = ("l1", "l2")
 MAX_POINTS = 400  # keeps a 100x100 decision map well under the frame budget
+MAX_CLASSES = 5  # toy data has at most this many classes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -49,7 +48,7 @@ def _check_train(X_train, y_train) -> tuple[np.ndarray, np.ndarray]:
     return X, checks.labels(y_train, "y_train", X.shape[0])
 
 
-def _check_k(k, n_train: int) -> int:
+def check_k(k, n_train: int) -> int:
     k = checks.integer(k, "k", low=1)
     if k > n_train:
         raise ValueError(f"k({k})는 학습 점 개수({n_train}) 이하여야 합니다.")
@@ -200,6 +199,17 @@ def nearest_mask(dists: np.ndarray, k: int) -> np.ndarray:
     return mask
 
 
+def nearest_neighbours(X_train, query, k: int, metric: str = "l2") -> tuple[np.ndarray, np.ndarray]:
+    """One query point (D,) -> (indices (k,) of its k nearest rows of X_train (N, D), nearest first,
+    ties: lower index first; their distances (k,)). The neighbours ``knn_predict`` uses."""
+    X = checks.float_array(X_train, "X_train", 2)
+    k = check_k(k, X.shape[0])
+    q = checks.float_array(query, "query", 1)
+    dists = pairwise_distances(q[None, :], X, metric)[0]
+    near = np.argsort(dists, kind="stable")[:k]
+    return near, dists[near]
+
+
 def _count_votes(labels: np.ndarray, n_classes: int) -> np.ndarray:
     """(Q, k) class indices of each row's neighbours -> (Q, C) int64 vote counts.
 
@@ -223,22 +233,67 @@ def knn_votes(X_train, y_train, X_query, k: int,
               metric: str = "l2") -> tuple[np.ndarray, np.ndarray]:
     """-> (classes (C,) sorted distinct labels, votes (Q, C) counts among the k nearest)."""
     X, y = _check_train(X_train, y_train)
-    k = _check_k(k, X.shape[0])
+    k = check_k(k, X.shape[0])
     Q = checks.float_array(X_query, "X_query", 2)
     classes, label_index = np.unique(y, return_inverse=True)
     ranking = _ranking_distances(Q, X, metric)
     return classes, _votes(ranking, label_index, len(classes), k, metric)
 
 
-def _winners(classes: np.ndarray, votes: np.ndarray) -> np.ndarray:
-    # argmax returns the first maximum, and classes are sorted: a tie goes to the smallest label.
+def winners(classes: np.ndarray, votes: np.ndarray) -> np.ndarray:
+    """Sorted classes (C,), votes (..., C) -> the winning labels (...); a tie in votes goes to the
+    smallest label."""
+    # argmax returns the first maximum, and classes are sorted.
     return classes[np.argmax(votes, axis=-1)]
 
 
 def knn_predict(X_train, y_train, X_query, k: int, metric: str = "l2") -> np.ndarray:
     """Labels (Q,) int64 for X_query (Q, D) from the k nearest of X_train (N, D), y_train (N,)."""
     classes, votes = knn_votes(X_train, y_train, X_query, k, metric)
-    return _winners(classes, votes)
+    return winners(classes, votes)
+
+
+# ---------------------------------------------------------------------------------------------
+# The decision map: the classifier at every point of a grid.
+# ---------------------------------------------------------------------------------------------
+
+BLOCK = 1 << 18  # entries of one (rows, N) block of ranking distances: 2 MB of float64
+
+
+def _neighbours_in_blocks(points: np.ndarray, X: np.ndarray, k: int,
+                          metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """``_k_nearest(_ranking_distances(points, X, metric), k, metric)`` for many points (G, D), in a
+    block of rows at a time -> (indices (G, k), k-th ranking distance (G,)). Same result.
+
+    For 10,000 grid points and 300 data points one (G, N) array is 24 MB; a block of about BLOCK
+    entries stays in the CPU cache during the several passes over it, and its memory is reused
+    by the next block instead of being fetched fresh from the operating system.
+    """
+    rows = max(1, BLOCK // len(X))
+    near = np.empty((len(points), k), dtype=np.intp)
+    kth = np.empty(len(points))
+    for start in range(0, len(points), rows):
+        block = slice(start, start + rows)
+        ranking = _ranking_distances(points[block], X, metric)
+        near[block], kth[block] = _k_nearest(ranking, k, metric)
+    return near, kth
+
+
+def decision_map(X_train, y_train, grid_points: np.ndarray, k: int, metric: str = "l2",
+                 reach: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """kNN at every point of a grid (G, D), from X_train (N, D), y_train (N,) -> (winner label (G,),
+    vote tie flag (G,), and with ``reach`` the distance to the k-th neighbour (G,), else None).
+
+    The same neighbours and labels as ``knn_predict``, computed block by block for large grids.
+    """
+    X, y = _check_train(X_train, y_train)
+    k = check_k(k, X.shape[0])
+    classes, label_index = np.unique(y, return_inverse=True)
+    near, kth = _neighbours_in_blocks(grid_points, X, k, metric)  # (G, k), (G,)
+    votes = _count_votes(label_index[near], len(classes))  # (G, C)
+    tied = (votes == votes.max(axis=1, keepdims=True)).sum(axis=1) > 1
+    # sqrt keeps the order, so the k-th smallest distance is the sqrt of the k-th smallest square.
+    return winners(classes, votes), tied, (_as_distances(kth, metric) if reach else None)
 
 
 def _ranked_votes(dists: np.ndarray, label_index: np.ndarray, n_classes: int,
@@ -251,7 +306,7 @@ def _ranked_votes(dists: np.ndarray, label_index: np.ndarray, n_classes: int,
 def _accuracy_per_k(classes: np.ndarray, ranked: np.ndarray, y: np.ndarray,
                     ks: list[int]) -> np.ndarray:
     """(Q, k_max, C) ranked votes, true labels y (Q,) -> accuracy (len(ks),) for each k in ks."""
-    predicted = _winners(classes, ranked[:, np.asarray(ks) - 1])  # (Q, len(ks))
+    predicted = winners(classes, ranked[:, np.asarray(ks) - 1])  # (Q, len(ks))
     return (predicted == y[:, None]).mean(axis=0)
 
 
@@ -294,6 +349,17 @@ def cross_validate(X, y, ks, num_folds: int = 5, metric: str = "l2") -> dict[int
     return result
 
 
+def training_accuracy(X, y, ks, metric: str = "l2") -> np.ndarray:
+    """Accuracy (len(ks),) of kNN on its own training data X (N, D), y (N,) for each k in ks: with
+    k = 1 every point finds itself, which is why k is chosen on validation data instead."""
+    X, y = _check_train(X, y)
+    ks = _check_ks(ks)
+    check_k(max(ks), X.shape[0])
+    classes, label_index = np.unique(y, return_inverse=True)
+    ranked = _ranked_votes(pairwise_distances(X, X, metric), label_index, len(classes), max(ks))
+    return _accuracy_per_k(classes, ranked, y, ks)
+
+
 def best_k(cv: dict) -> int:
     """The k with the highest mean accuracy; a tie (up to rounding) goes to the smallest k."""
     if not cv:
@@ -320,7 +386,7 @@ def make_data(kind: str = "blobs", n_points: int = 60, n_classes: int = 3, noise
     if kind not in dict(DATASETS):
         raise ValueError(f"데이터 종류는 {', '.join(k for k, _ in DATASETS)} 중 하나여야 합니다.")
     n = checks.integer(n_points, "점 개수", low=1, high=MAX_POINTS)
-    c = checks.integer(n_classes, "클래스 개수", low=1, high=len(CLASS_COLORS))
+    c = checks.integer(n_classes, "클래스 개수", low=1, high=MAX_CLASSES)
     noise = float(noise)
     if not 0.0 <= noise <= 2.0:
         raise ValueError("noise는 0 이상 2 이하여야 합니다.")
@@ -346,405 +412,3 @@ def rotate(X, degrees: float) -> np.ndarray:
     t = np.deg2rad(degrees)
     R = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
     return np.asarray(X, dtype=np.float64) @ R.T
-
-
-# ---------------------------------------------------------------------------------------------
-# Widget "knn": the decision map, a pinned query, and rotation (L1 vs L2).
-# ---------------------------------------------------------------------------------------------
-
-LIM = 1.5
-GRID = 100
-UNIT_BALL_AT = (1.18, -1.18)
-UNIT_BALL_R = 0.22
-PICK_RADIUS = 0.2  # how close a tap must be to remove a point
-
-
-def _parse_points(raw, name: str) -> np.ndarray:
-    """Hidden list [[x, y, label], ...] -> (P, 3) float array."""
-    if raw in (None, []):
-        return np.zeros((0, 3))
-    pts = checks.float_array(raw, name, 2)
-    if pts.shape[1] != 3 or not np.all(pts[:, 2] == np.round(pts[:, 2])) or np.any(pts[:, 2] < 0):
-        raise ValueError(f"'{name}' 상태가 올바르지 않습니다 ([x, y, 클래스] 목록이어야 합니다).")
-    return pts
-
-
-def _parse_query(raw) -> np.ndarray | None:
-    if raw is None:
-        return None
-    q = checks.float_array(raw, "질의점", 1)
-    if q.shape != (2,):
-        raise ValueError("질의점 상태는 [x, y]여야 합니다.")
-    return q
-
-
-def _dataset(values: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The current training set in the data's own frame -> X (N, 2), y (N,), ids (N,).
-
-    ids >= 0 are generated points (their index), ids < 0 are added points (-1 - position).
-    """
-    X, y = make_data(values["dataset"], values["n_points"], values["n_classes"], values["noise"],
-                     values["seed"])
-    removed = {int(i) for i in (values["removed"] or [])}
-    keep = np.array([i not in removed for i in range(len(X))], dtype=bool)
-    added = _parse_points(values["points"], "추가한 점")
-    ids = np.concatenate([np.nonzero(keep)[0], -1 - np.arange(len(added))])
-    X = np.concatenate([X[keep], added[:, :2]])
-    y = np.concatenate([y[keep], added[:, 2].astype(np.int64)])
-    if len(X) == 0:
-        raise ValueError("학습 데이터가 비어 있습니다. 점을 추가하거나 '추가·삭제 되돌리기'를 누르세요.")
-    if len(X) > MAX_POINTS:
-        raise ValueError(f"점은 {MAX_POINTS}개까지만 둘 수 있습니다. 점을 지우거나 점 개수를 줄이세요.")
-    return X, y, ids
-
-
-def _knn_event(values: dict, event: dict) -> dict:
-    """Clicks add / pin / remove (stored in the data's frame, so they turn with the data)."""
-    if event.get("type") == "action":
-        name = event.get("name")
-        if name == "undo":
-            return {"points": [list(p) for p in (values["points"] or [])][:-1]}
-        if name == "unpin":
-            return {"query": None}
-        if name == "reset":
-            return {"points": [], "removed": [], "query": None}
-        return {}
-    if event.get("type") != "click" or event.get("plot") != "knn-plane":
-        return {}
-    # The screen shows the data turned by `angle`; turn the tap back into the data's frame.
-    p = rotate(np.array([click_xy(event)]), -values["angle"])[0]
-    mode = values["mode"]
-    if mode == "query":
-        return {"query": [round(float(v), 4) for v in p]}
-    if mode == "add":
-        added = [list(q) for q in (values["points"] or [])]
-        return {"points": added + [[round(float(p[0]), 4), round(float(p[1]), 4),
-                                    int(values["add_class"])]]}
-    X, _, ids = _dataset(values)
-    gaps = np.hypot(*(X - p).T)
-    nearest = int(np.argmin(gaps))
-    if gaps[nearest] > PICK_RADIUS:
-        return {}
-    if ids[nearest] >= 0:
-        return {"removed": sorted({*map(int, values["removed"] or []), int(ids[nearest])})}
-    added = [list(q) for q in values["points"]]
-    del added[-1 - int(ids[nearest])]
-    return {"points": added}
-
-
-def _unit_balls() -> list[dict]:
-    """L2 circle and L1 diamond of radius UNIT_BALL_R in a corner; the diamond is tied to the axes."""
-    cx, cy = UNIT_BALL_AT
-    t = np.linspace(0, 2 * np.pi, 49)
-    r = UNIT_BALL_R
-    style = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False}
-    label = {"type": "scatter", "mode": "text", "x": [cx], "y": [cy + r + 0.1],
-             "text": ["◇ L1  ○ L2"], "textfont": {"size": 10}, "hoverinfo": "skip",
-             "showlegend": False, "cliponaxis": False}
-    return [
-        label,
-        dict(style, x=rounded(cx + r * np.cos(t)), y=rounded(cy + r * np.sin(t)),
-             line={"color": TIE_COLOR, "width": 1.5}),
-        dict(style, x=[cx + r, cx, cx - r, cx, cx + r], y=[cy, cy + r, cy, cy - r, cy],
-             line={"color": TIE_COLOR, "width": 1.5, "dash": "dot"}),
-    ]
-
-
-def _ball(centre: np.ndarray, radius: float, metric: str) -> dict:
-    """The set of points within ``radius`` of ``centre`` under ``metric`` (its outline)."""
-    if metric == "l2":
-        t = np.linspace(0, 2 * np.pi, 73)
-        x, y = centre[0] + radius * np.cos(t), centre[1] + radius * np.sin(t)
-    else:
-        x = centre[0] + radius * np.array([1, 0, -1, 0, 1])
-        y = centre[1] + radius * np.array([0, 1, 0, -1, 0])
-    return {"type": "scatter", "mode": "lines", "x": rounded(x), "y": rounded(y), "hoverinfo": "skip",
-            "showlegend": False, "line": {"color": TIE_COLOR, "width": 1.5, "dash": "dash"}}
-
-
-BLOCK = 1 << 18  # entries of one (rows, N) block of ranking distances: 2 MB of float64
-
-
-def _neighbours_in_blocks(points: np.ndarray, X: np.ndarray, k: int,
-                          metric: str) -> tuple[np.ndarray, np.ndarray]:
-    """``_k_nearest(_ranking_distances(points, X, metric), k, metric)`` for many points (G, D), in a
-    block of rows at a time -> (indices (G, k), k-th ranking distance (G,)). Same result.
-
-    For 10,000 grid points and 300 data points one (G, N) array is 24 MB; a block of about BLOCK
-    entries stays in the CPU cache during the several passes over it, and its memory is reused
-    by the next block instead of being fetched fresh from the operating system.
-    """
-    rows = max(1, BLOCK // len(X))
-    near = np.empty((len(points), k), dtype=np.intp)
-    kth = np.empty(len(points))
-    for start in range(0, len(points), rows):
-        block = slice(start, start + rows)
-        ranking = _ranking_distances(points[block], X, metric)
-        near[block], kth[block] = _k_nearest(ranking, k, metric)
-    return near, kth
-
-
-def _decision_map(X: np.ndarray, y: np.ndarray, grid_points: np.ndarray, k: int, metric: str,
-                  reach: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """For every grid point (G, 2): winner label (G,), vote tie flag (G,) and, with ``reach``, the
-    distance to its k-th neighbour (G,)."""
-    classes, label_index = np.unique(y, return_inverse=True)
-    near, kth = _neighbours_in_blocks(grid_points, X, k, metric)  # (G, k), (G,)
-    votes = _count_votes(label_index[near], len(classes))  # (G, C)
-    tied = (votes == votes.max(axis=1, keepdims=True)).sum(axis=1) > 1
-    # sqrt keeps the order, so the k-th smallest distance is the sqrt of the k-th smallest square.
-    return _winners(classes, votes), tied, (_as_distances(kth, metric) if reach else None)
-
-
-def _render_knn(dataset, n_classes, n_points, noise, seed, k, metric, angle, reach, mode,
-                add_class, points, removed, query) -> list[dict]:
-    values = dict(dataset=dataset, n_classes=n_classes, n_points=n_points, noise=noise, seed=seed,
-                  points=points, removed=removed)
-    X_data, y, _ = _dataset(values)
-    X = rotate(X_data, angle)  # what the reader sees, and what distances are measured in
-    k = _check_k(k, len(X))
-    centres, grid_points = plane_grid(LIM, GRID)
-    labels, tied, kth = _decision_map(X, y, grid_points, k, metric, reach)
-    n_colors = int(max(y.max(), n_classes - 1)) + 1
-    colors = CLASS_COLORS[:n_colors] + [TIE_COLOR]
-    # Tied cells keep their winner's colour under grey diagonal hatching.
-    i, j = np.divmod(np.arange(GRID * GRID), GRID)
-    shown = np.where(tied & ((i + j) % 4 == 0), len(colors) - 1, labels)
-    # The decision boundary is drawn into the same picture, along the cell edges.
-    regions = region_image(centres, shown.reshape(GRID, GRID), colors,
-                           regions=labels.reshape(GRID, GRID))
-    data = []
-
-    changed = None
-    if angle % 90 != 0:
-        # Where would the boundary be if the picture had simply turned with the data? Predict from
-        # the unrotated data at grid points turned back: equal to `labels` exactly when the metric
-        # does not care about the axes.
-        rigid, _, _ = _decision_map(X_data, y, rotate(grid_points, -angle), k, metric)
-        changed = float(np.mean(rigid != labels))
-        rx, ry = boundary_lines(rigid.reshape(GRID, GRID), centres)
-        data.append({"type": "scatter", "mode": "lines", "x": rounded(rx), "y": rounded(ry),
-                     "name": "회전만 한 경계", "hoverinfo": "skip",
-                     "line": {"color": TIE_COLOR, "width": 2, "dash": "dot"}})
-
-    if reach:
-        # Contours of the distance to the k-th neighbour: where it is large, the vote comes from
-        # far-away points (empty space), so the colour there means little.
-        data.append({"type": "contour", "x": centres, "y": centres,
-                     "z": rounded(kth.reshape(GRID, GRID), 3), "contours": {
-                         "coloring": "lines", "showlabels": True, "start": 0.25, "end": 3.0,
-                         "size": 0.25, "labelfont": {"size": 10}},
-                     "colorscale": [[0, TIE_COLOR], [1, TIE_COLOR]], "showscale": False,
-                     "line": {"width": 1, "dash": "dot"}, "hoverinfo": "skip",
-                     "name": "k번째 이웃까지 거리", "showlegend": False})
-    data += _unit_balls()
-    for c in range(n_colors):
-        mine = y == c
-        if not mine.any():
-            continue
-        data.append({"type": "scatter", "mode": "markers", "name": class_name(c),
-                     "x": rounded(X[mine, 0]), "y": rounded(X[mine, 1]),
-                     "marker": {"color": CLASS_COLORS[c], "size": 8,
-                                "line": {"color": "rgba(255,255,255,0.9)", "width": 1}},
-                     "hovertemplate": f"{class_name(c)}<br>(%{{x:.2f}}, %{{y:.2f}})"
-                                      "<extra></extra>"})
-
-    outputs = []
-    q = _parse_query(query)
-    query_stats = []
-    if q is not None:
-        q_shown = rotate(q[None, :], angle)  # (1, 2)
-        d_metric = pairwise_distances(q_shown, X, metric)[0]
-        order = np.argsort(d_metric, kind="stable")[:k]  # same neighbours as _k_nearest
-        classes = np.unique(y)
-        votes = np.array([(y[order] == c).sum() for c in classes])
-        winner = int(_winners(classes, votes[None, :])[0])
-        lx = np.stack([np.full(k, q_shown[0, 0]), X[order, 0], np.full(k, np.nan)], 1).ravel()
-        ly = np.stack([np.full(k, q_shown[0, 1]), X[order, 1], np.full(k, np.nan)], 1).ravel()
-        data.insert(-1, {"type": "scatter", "mode": "lines+markers", "x": rounded(lx),
-                         "y": rounded(ly), "hoverinfo": "skip", "showlegend": False,
-                         "line": {"color": TIE_COLOR, "width": 2},
-                         "marker": {"symbol": "circle-open", "size": 14, "color": TIE_COLOR,
-                                    "line": {"width": 2}}})
-        data.insert(-1, _ball(q_shown[0], float(d_metric[order[-1]]), metric))
-        data.insert(-1, {"type": "scatter", "mode": "markers", "name": "질의점",
-                         "x": rounded(q_shown[:, 0]), "y": rounded(q_shown[:, 1]),
-                         "hovertemplate": "질의점 (%{x:.2f}, %{y:.2f})<extra></extra>",
-                         "marker": {"symbol": "star", "size": 16, "color": CLASS_COLORS[winner],
-                                    "line": {"color": "rgba(255,255,255,0.9)", "width": 1.5}}})
-        query_stats = [("질의점 예측", class_name(winner))]
-        d_l1 = pairwise_distances(q_shown, X[order], "l1")[0]
-        d_l2 = pairwise_distances(q_shown, X[order], "l2")[0]
-        rows = [[r + 1, class_name(int(y[n])), round(float(d_l2[r]), 3), round(float(d_l1[r]), 3)]
-                for r, n in enumerate(order)]
-        top = votes == votes.max()
-        bar = {"data": [{"type": "bar", "x": [class_name(int(c)) for c in classes], "y": votes,
-                         "marker": {"color": [CLASS_COLORS[int(c) % len(CLASS_COLORS)]
-                                              for c in classes],
-                                    "line": {"color": [TIE_COLOR if t else "rgba(0,0,0,0)"
-                                                       for t in top], "width": 2}},
-                         "hovertemplate": "%{x}: %{y}표<extra></extra>"}],
-               "layout": {"autosize": True, "height": 220,
-                          "margin": {"l": 32, "r": 8, "t": 8, "b": 32},
-                          "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-                          "yaxis": {"title": {"text": "표"}, "dtick": 1, "rangemode": "tozero",
-                                    "fixedrange": True},
-                          "xaxis": {"fixedrange": True}, "showlegend": False}}
-        ties = int(top.sum())
-        vote_note = (f"{ties}개 클래스가 {int(votes.max())}표로 동점 → 가장 작은 label인 "
-                     f"{class_name(winner)}이(가) 이깁니다." if ties > 1 else
-                     f"{class_name(winner)}이(가) {int(votes.max())}표로 이깁니다.")
-
-    outputs.append(stats([("학습 점", len(X)), ("k", k), ("거리", metric.upper()),
-                          ("동점 영역", f"{tied.mean():.1%}")] + query_stats
-                         + ([("회전 후 달라진 영역", f"{changed:.1%}")] if changed is not None else [])))
-    outputs.append(plot("knn-plane", {"data": data, "layout": plane_layout(
-        LIM, images=[regions], showlegend=False)}, clickable=True))
-    outputs.append(legend([(class_name(c), CLASS_COLORS[c], "circle") for c in range(n_colors)
-                           if (y == c).any()]
-                          + [("동점 (빗금)", TIE_COLOR, "square")]
-                          + ([("회전만 한 경계", TIE_COLOR, "dot")] if changed is not None else [])))
-    outputs.append(text("투표가 동점이면 가장 작은 label이 이깁니다 (CS231n 과제와 같은 규칙). "
-                        "거리가 같으면 먼저 들어온 점(index가 작은 점)이 먼저 이웃이 됩니다. "
-                        "빗금 친 곳이 투표 동점 영역입니다."))
-    if reach:
-        far = float(np.mean(kth > 0.5))
-        outputs.append(text(f"점선 등고선 = k번째 이웃까지의 거리. 평면의 {far:.0%}에서는 k개의 이웃 중 "
-                            f"가장 먼 것이 0.5보다 멀리 있습니다: 그곳의 색은 멀리 있는 점들의 투표일 "
-                            f"뿐입니다 ('빈 공간'). 점 개수를 줄이면 빈 공간이 늘어납니다. 차원이 d이면 "
-                            f"같은 간격으로 공간을 채우는 데 점이 (1/간격)^d개 필요해서, 고차원에서는 "
-                            f"거의 모든 곳이 빈 공간입니다.", "warn" if far > 0.25 else "info"))
-    if changed is not None:
-        if metric == "l2":
-            outputs.append(text(f"L2 거리는 회전해도 변하지 않습니다: 경계(실선)가 회전 전 경계를 "
-                                f"{angle:g}° 돌린 것(점선)과 겹칩니다 (다른 영역 {changed:.1%}).", "ok"))
-        else:
-            outputs.append(text(f"L1 거리는 좌표축을 따라 재기 때문에, 데이터를 {angle:g}° 돌리면 "
-                                f"경계 모양이 달라집니다: 평면의 {changed:.1%}에서 예측이 바뀌었습니다 "
-                                f"(점선 = 회전 전 경계를 그대로 돌린 것). 오른쪽 아래 ◇(L1 단위원)는 "
-                                f"축에 붙어 있고 ○(L2)는 회전해도 같습니다.", "warn"))
-    if q is not None:
-        outputs.append(plot("knn-votes", bar))
-        outputs.append(text(vote_note, "info"))
-        outputs.append(table(["순위", "클래스", "L2 거리", "L1 거리"], rows,
-                             caption=f"질의점의 가장 가까운 {k}개 이웃 ({metric.upper()} 기준)"))
-    else:
-        outputs.append(text("'클릭하면'을 '질의점 고정'으로 바꾸고 평면을 누르면 이웃과 투표를 볼 수 "
-                            "있습니다."))
-    return outputs
-
-
-def _data_controls(n_points: int, noise: float) -> list[dict]:
-    return [
-        select("dataset", "데이터", "blobs", DATASETS),
-        slider("n_classes", "클래스 개수", 3, min=2, max=5, step=1, integer=True),
-        slider("n_points", "점 개수", n_points, min=10, max=300, step=10, integer=True),
-        slider("noise", "noise", noise, min=0, max=1, step=0.05),
-        number("seed", "seed", 0, min=0, max=1_000_000, integer=True),
-    ]
-
-
-_KNN = widget(
-    "k-최근접 이웃 (kNN): 결정 영역, 이웃 투표, L1 vs L2",
-    _data_controls(n_points=60, noise=0.3) + [
-        slider("k", "k (이웃 수)", 5, min=1, max=30, step=1, integer=True),
-        select("metric", "거리 (metric)", "l2", [("l2", "L2 (Euclidean)"), ("l1", "L1 (Manhattan)")]),
-        slider("angle", "데이터 회전 (도)", 0, min=0, max=90, step=5, play=True,
-               help="L2 경계는 데이터와 함께 돌고, L1 경계는 모양이 바뀝니다."),
-        toggle("reach", "빈 공간 보기 (k번째 이웃까지 거리)", False),
-        select("mode", "클릭하면", "add", [("add", "점 추가"), ("query", "질의점 고정"),
-                                         ("remove", "점 지우기")]),
-        select("add_class", "추가할 점의 클래스", "0",
-               [(str(c), class_name(c)) for c in range(len(CLASS_COLORS))]),
-        button("undo", "마지막 점 취소"),
-        button("unpin", "질의점 해제"),
-        button("reset", "추가·삭제 되돌리기"),
-        hidden("points", []),
-        hidden("removed", []),
-        hidden("query", None),
-    ],
-    lambda add_class, **v: _render_knn(add_class=int(add_class), **v),
-    on_event=lambda values, event: _knn_event(dict(values, add_class=int(values["add_class"])),
-                                              event),
-    description="평면의 모든 점을 k개의 가장 가까운 학습 점의 투표로 칠합니다. 점을 눌러 추가하거나 "
-                "지우고, 질의점을 고정해 이웃과 투표를 보세요. 회전 슬라이더로 L1과 L2의 차이를 확인하세요.",
-)
-
-
-# ---------------------------------------------------------------------------------------------
-# Widget "knn-cv": choosing k by cross-validation.
-# ---------------------------------------------------------------------------------------------
-
-def _render_cv(dataset, n_classes, n_points, noise, seed, metric, num_folds, max_k) -> list[dict]:
-    X, y = make_data(dataset, n_points, n_classes, noise, seed)
-    n = len(X)
-    num_folds = checks.integer(num_folds, "fold 개수", low=2, high=n)
-    smallest_train = n - math.ceil(n / num_folds)
-    ks = list(range(1, min(max_k, smallest_train) + 1))
-    cv = cross_validate(X, y, ks, num_folds, metric)
-    acc = np.array([cv[k] for k in ks])  # (K, F)
-    mean, std = acc.mean(axis=1), acc.std(axis=1)
-    best = best_k(cv)
-    classes, label_index = np.unique(y, return_inverse=True)
-    # Accuracy on the training data itself, for contrast: k = 1 finds each point itself.
-    ranked = _ranked_votes(pairwise_distances(X, X, metric), label_index, len(classes), len(ks))
-    train_acc = _accuracy_per_k(classes, ranked, y, ks)
-    fold_best = [ks[int(np.argmax(acc[:, f]))] for f in range(acc.shape[1])]
-
-    fold_x = np.repeat(ks, acc.shape[1]) + np.tile(np.linspace(-0.15, 0.15, acc.shape[1]),
-                                                   len(ks))
-    data = [
-        {"type": "scatter", "mode": "markers", "name": "fold별 정확도", "x": rounded(fold_x),
-         "y": rounded(acc.ravel()), "marker": {"size": 5, "color": TIE_COLOR, "opacity": 0.6},
-         "hovertemplate": "k=%{x:.0f}: %{y:.1%}<extra></extra>"},
-        {"type": "scatter", "mode": "lines+markers", "name": "평균 ± 표준편차", "x": ks,
-         "y": rounded(mean), "error_y": {"type": "data", "array": rounded(std), "visible": True,
-                                        "color": CLASS_COLORS[1]},
-         "line": {"color": CLASS_COLORS[1], "width": 2}, "marker": {"size": 6},
-         "hovertemplate": "k=%{x}: 평균 %{y:.1%}<extra></extra>"},
-        {"type": "scatter", "mode": "lines", "name": "학습 데이터 자신에 대한 정확도", "x": ks,
-         "y": rounded(train_acc), "line": {"color": CLASS_COLORS[3], "dash": "dot", "width": 1.5},
-         "hovertemplate": "k=%{x}: %{y:.1%}<extra></extra>"},
-        {"type": "scatter", "mode": "markers", "name": f"best k = {best}", "x": [best],
-         "y": [round(float(np.mean(cv[best])), 4)],
-         "marker": {"symbol": "star", "size": 16, "color": CLASS_COLORS[0]},
-         "hovertemplate": "best k=%{x}: %{y:.1%}<extra></extra>"},
-    ]
-    layout = {"autosize": True, "height": 360, "margin": {"l": 56, "r": 8, "t": 8, "b": 40},
-              "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-              "xaxis": {"title": {"text": "k"}, "fixedrange": True},
-              "yaxis": {"title": {"text": "정확도"}, "tickformat": ".0%", "fixedrange": True},
-              "legend": {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-              "dragmode": False, "hovermode": "closest"}
-    outputs = [
-        stats([("best k", best), ("평균 정확도", f"{np.mean(cv[best]):.1%}"),
-               ("표준편차", f"{np.std(cv[best]):.1%}"), ("우연 수준 (1/C)", f"{1 / len(classes):.1%}"),
-               ("fold", f"{num_folds}개 × 약 {n // num_folds}점")]),
-        plot("knn-cv", {"data": data, "layout": layout}),
-        text(f"{num_folds}-fold 교차 검증: 데이터를 순서대로 {num_folds}조각(np.array_split)으로 나누고, "
-             f"한 조각씩 validation으로 돌려 가며 나머지로 예측합니다. 평균 정확도가 가장 높은 k를 "
-             f"고릅니다 (동점이면 가장 작은 k)."),
-        text(f"validation fold 하나만 썼다면 고른 k가 fold마다 달랐을 것입니다: "
-             f"{', '.join(map(str, fold_best))}. 여러 fold의 평균이 더 믿을 만한 이유입니다."),
-        text("학습 데이터 자신으로 재면 k = 1이 항상 (거의) 100%입니다. 그래서 hyperparameter는 학습 "
-             "데이터가 아닌 validation으로 고릅니다.", "warn"),
-    ]
-    if max_k > len(ks):
-        outputs.append(text(f"k는 각 fold의 학습 점 개수({smallest_train})까지만 시험했습니다.", "warn"))
-    return outputs
-
-
-_KNN_CV = widget(
-    "교차 검증 (cross-validation)으로 k 고르기",
-    # Noisier than the kNN widget's default: label noise is what makes k = 1 overfit.
-    _data_controls(n_points=150, noise=1.0) + [
-        select("metric", "거리 (metric)", "l2", [("l2", "L2 (Euclidean)"), ("l1", "L1 (Manhattan)")]),
-        slider("num_folds", "fold 개수", 5, min=2, max=10, step=1, integer=True),
-        slider("max_k", "시험할 최대 k", 25, min=1, max=50, step=1, integer=True),
-    ],
-    _render_cv,
-    description="같은 데이터로 k = 1, 2, ...마다 fold별 validation 정확도를 재고, 평균이 가장 높은 k를 "
-                "고릅니다. uniform(무작위 label) 데이터에서는 어떤 k도 우연 수준을 넘지 못합니다.",
-)
-
-WIDGETS = {"knn": _KNN, "knn-cv": _KNN_CV}

@@ -8,6 +8,7 @@ settings (an optimizer's loss surface) can be cached as a string.
     category_image(z, colors, x_range, y_range)      flat colour per cell, z (H, W) of indices
     palette_image(indices, palette, x_range, y_range) (H, W) indices into (P, 4) RGBA colours
     rgba_image(rgba, x_range, y_range)               any picture, rgba (H, W, 4) uint8
+    level_lines_image(s, levels, colors, x_range, y_range)  the lines where s (H, W) is whole
 
 Row 0 of ``z`` / ``rgba`` is the *bottom* of the picture (y = y_range[0]), as in a Plotly heatmap.
 A coarse grid of categories is enlarged to about ``MIN_PIXELS`` on its longer side (each cell a
@@ -23,7 +24,8 @@ import zlib
 
 import numpy as np
 
-__all__ = ["category_image", "palette_image", "rgba_image", "png_bytes", "hex_to_rgb"]
+__all__ = ["category_image", "palette_image", "rgba_image", "level_lines_image", "png_bytes",
+           "hex_to_rgb"]
 
 MIN_PIXELS = 400
 
@@ -97,3 +99,26 @@ def palette_image(indices: np.ndarray, palette: np.ndarray, x_range, y_range,
     """indices (H, W) into palette (P <= 256, 4) uint8 RGBA -> a layout image (one byte a pixel)."""
     return _placed(png_bytes(np.asarray(indices, dtype=np.uint8)[::-1], palette), x_range, y_range,
                    opacity)
+
+
+def level_lines_image(s: np.ndarray, levels: int, colors: tuple[str, str], x_range, y_range,
+                      shades: int = 8, opacity: float = 0.85) -> dict:
+    """Level lines of a field ``s`` (H, W) given in level units: a line where ``s`` is a whole
+    number 0 .. ``levels``, coloured from ``colors[0]`` (level 0) to ``colors[1]`` (the last).
+
+    A pixel's distance to the nearest line is about |s - round(s)| / |grad s| pixels; the line's
+    opacity falls from ``opacity`` to 0 over one pixel of that distance (in ``shades`` steps),
+    which draws it smooth. Colours are a palette of (level, opacity step) pairs: one byte per
+    pixel, a few kilobytes compressed."""
+    steepness = np.hypot(*np.gradient(s))                                # |grad s| per pixel
+    distance = np.abs(s - np.round(s)) / np.maximum(steepness, 1e-9)     # pixels to a line
+    shade = np.round((shades - 1) * np.clip(1.0 - distance, 0.0, 1.0)).astype(int)
+    level = np.clip(np.round(s), 0, levels).astype(int)
+    shade[(s < -0.5) | (s > levels + 0.5)] = 0
+    low, high = (np.array(hex_to_rgb(c), dtype=float) for c in colors)
+    mix = np.arange(levels + 1)[:, None, None] / levels                  # (levels + 1, 1, 1)
+    palette = np.empty((levels + 1, shades, 4))
+    palette[..., :3] = (1 - mix) * low + mix * high
+    palette[..., 3] = 255 * opacity * np.arange(shades) / (shades - 1)
+    return palette_image(level * shades + shade, np.round(palette.reshape(-1, 4)).astype(np.uint8),
+                         x_range, y_range)

@@ -11,17 +11,15 @@ navigation. Other pages never load that script.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # make `sitekit` importable when mkdocs runs from anywhere
-
-from sitekit import notebooks  # noqa: E402
+import _common  # noqa: F401  (first: puts the project on sys.path)
+from sitekit import notebooks
+from sitekit.site_files import link_assets
 
 SCRIPT = "assets/cs231n/notebook-plotly.js"
 STYLE = "assets/cs231n/notebooks.css"
@@ -34,8 +32,7 @@ def is_notebook(page) -> bool:
 def on_config(config):
     # A few kB of CSS scoped to .cs231n-notebook: global, so an instant navigation to a notebook
     # finds it already loaded.
-    if STYLE not in config.extra_css:
-        config.extra_css.append(STYLE)
+    link_assets(config, styles=(STYLE,))
     return config
 
 

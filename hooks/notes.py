@@ -12,20 +12,16 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.toc import AnchorLink
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `mkdocs` run as a script does not put the project on sys.path
-    sys.path.insert(0, str(ROOT))
-
-from sitekit import notes_render as render  # noqa: E402
-from sitekit.site_files import add_generated  # noqa: E402
-from sitekit.notes_model import LECTURE_COUNT  # noqa: E402
+from _common import ROOT  # first: puts the project on sys.path
+from sitekit import notes_render as render
+from sitekit.notes_model import LECTURE_COUNT
+from sitekit.site_files import add_generated, link_assets
 
 log = get_plugin_logger("notes")
 
@@ -56,11 +52,7 @@ def _overview(number: int) -> str | None:
 
 
 def on_config(config, **kwargs):
-    # KaTeX on every page: instant navigation swaps pages without loading new scripts.
-    present = {str(s) for s in config.extra_javascript}
-    for script in KATEX_SCRIPTS:
-        if script not in present:
-            config.extra_javascript.append(script)
+    link_assets(config, scripts=KATEX_SCRIPTS)  # KaTeX on every page
     return config
 
 

@@ -10,23 +10,20 @@
   itself, rebuilt from ``demos/`` on every build, so ``mkdocs serve`` picks up edits in ``demos/``.
 * Plotly.js bundled with esbuild from npm (package-lock.json; see sitekit/plotly_bundle.py), never
   pasted into the repository;
-  ``assets/cs231n/config.js`` tells the browser where all this is (KaTeX comes from hooks/notes.py).
+  ``assets/cs231n/config.js`` tells the browser where all this is (KaTeX comes from hooks/notes.py);
+  ``assets/cs231n/theme.js`` colours every figure, of the widgets and of the notebook pages.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import sys
-from pathlib import Path
 
 from mkdocs.structure.files import Files
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # make `sitekit` importable when mkdocs runs from anywhere
-
-from sitekit import demos_wheel, plotly_bundle, pyodide_bytecode, pyodide_files  # noqa: E402
-from sitekit.site_files import add_generated  # noqa: E402
+from _common import ROOT  # first: puts the project on sys.path
+from sitekit import demos_wheel, plotly_bundle, pyodide_bytecode, pyodide_files
+from sitekit.site_files import add_generated, link_assets
 
 log = logging.getLogger("mkdocs.hooks.runtime")
 WHEEL_CACHE = ROOT / ".cache" / "demos-wheel"
@@ -51,12 +48,10 @@ def on_config(config):
     log.info("Pyodide %s: %s", pyodide_files.VERSION,
              f"self-hosted from {runtime_dir}" if runtime_dir else f"CDN {pyodide_files.cdn_url()}")
     # First among the extra scripts: they run right after Material's bundle (see boot.js for why).
-    for position, script in enumerate(("assets/cs231n/config.js", "assets/cs231n/boot.js")):
-        if script in config.extra_javascript:
-            config.extra_javascript.remove(script)
-        config.extra_javascript.insert(position, script)
-    if "assets/cs231n/host.css" not in config.extra_css:
-        config.extra_css.append("assets/cs231n/host.css")
+    # theme.js: the figures' colours, shared by the widget host and the notebook pages.
+    link_assets(config, first_scripts=("assets/cs231n/config.js", "assets/cs231n/boot.js",
+                                       "assets/cs231n/theme.js"),
+                styles=("assets/cs231n/host.css",))
     return config
 
 

@@ -14,19 +14,15 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import Files
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `mkdocs` run as a script does not put the project on sys.path
-    sys.path.insert(0, str(ROOT))
-
-from sitekit import cells, study_gallery, study_questions  # noqa: E402
-from sitekit.notes_render import fill_chunks  # noqa: E402
-from sitekit.site_files import add_generated  # noqa: E402
+from _common import ROOT  # first: puts the project on sys.path
+from sitekit import cells, study_gallery, study_questions
+from sitekit.notes_render import fill_chunks
+from sitekit.site_files import add_generated, link_assets
 
 log = get_plugin_logger("study_tools")
 
@@ -48,10 +44,7 @@ def on_config(config, **kwargs):
         config.markdown_extensions.append("pymdownx.superfences")
     # Both are small and needed before any other script runs (cell layout, the Q&A filter after
     # instant navigation), so every page links them.
-    present = {str(s) for s in config.extra_javascript}
-    config.extra_javascript.extend(s for s in SCRIPTS if s not in present)
-    present = {str(s) for s in config.extra_css}
-    config.extra_css.extend(s for s in STYLES if s not in present)
+    link_assets(config, scripts=SCRIPTS, styles=STYLES)
     return config
 
 

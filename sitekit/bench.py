@@ -157,6 +157,133 @@ def table(title: str, header: list[str], rows: list[list]) -> None:
         print("  " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)))
 
 
+VIEWPORT = {"width": 1280, "height": 900}
+
+
+def new_page(browser, init_script: str | None = None):
+    """A page in a new browser context (a cold cache) -> (context, page)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    if init_script:
+        context.add_init_script(init_script)
+    return context, context.new_page()
+
+
+def bare_load(browser, url: str, bare: str) -> dict:
+    """Raw Pyodide + NumPy on a bare page: ``{pyodide, numpy, fromLoadPyodide, total}`` in ms."""
+    context, page = new_page(browser)
+    page.goto(f"{url}/{bare}.html")
+    result = page.evaluate("window.benchResult")
+    context.close()
+    return result
+
+
+def linked_load(browser, url: str, pages: dict[str, str], first_widget: str) -> dict:
+    """A reader following a link to the demo (the address names its box), then a second demo page
+    through instant navigation. -> the first result, its runtime part, the longest tasks, the
+    second page's first result (ms; ``second`` is None without one)."""
+    first_page = pages[first_widget]
+    context, page = new_page(browser, INIT_SCRIPT)
+    page.goto(url + first_page + f"#demo-{first_widget}")
+    t_first = first_update_ms(page)
+    t_start = page.evaluate(
+        "performance.getEntriesByName('cs231n:runtime-start')[0]?.startTime ?? 0")
+    tasks = page.evaluate("window.__bench.longtasks")
+    # "While the runtime loads": from the worker's start to the first result. The page's own
+    # start-up before it (HTML, Material's bundle) is reported separately.
+    measured = {"linked": t_first, "from_start": t_first - t_start,
+                "longest": max((d for s, d in tasks if t_start <= s <= t_first), default=0.0),
+                "longest_page": max((d for s, d in tasks if s <= t_first), default=0.0)}
+    other = next((path for path in pages.values() if path != first_page), None)
+    if other:
+        measured["second"] = second_page_ms(page, other)
+    context.close()
+    return measured
+
+
+def second_page_ms(page, other: str) -> float | None:
+    """Click the navigation's link to ``other`` and time its first demo result from the click."""
+    t_click = page.evaluate("performance.now()")
+    link = page.locator(f'a[href$="{other.strip("/").split("/")[-1]}/"]').first
+    link.click()
+    page.wait_for_function("document.querySelector('.cs231n-demo')")
+    page.evaluate("document.querySelector('.cs231n-demo').scrollIntoView({block: 'center'})")
+    t_second = first_update_ms(page, after=t_click)
+    return None if t_second is None else t_second - t_click
+
+
+def top_load(browser, url: str, first_page: str) -> float | None:
+    """A reader opening the page at its top, scrolling to the demo as soon as the page is parsed."""
+    context, page = new_page(browser, INIT_SCRIPT + SCROLL_AT_DCL)
+    page.goto(url + first_page)
+    result = first_update_ms(page)
+    context.close()
+    return result
+
+
+def cold_loads(browser, url: str, pages: dict[str, str], first_widget: str, runs: int,
+               with_bytecode: bool) -> dict[str, list]:
+    """Every loading measure, ``runs`` times: ``{measure: [value of each run]}``."""
+    measured: dict[str, list] = {name: [] for name in (
+        "raw", "raw_bytecode", "linked", "from_start", "at_top", "second", "longest", "longest_page")}
+    for _ in range(runs):
+        measured["raw"].append(bare_load(browser, url, "bench-bare"))
+        if with_bytecode:
+            measured["raw_bytecode"].append(bare_load(browser, url, "bench-bare-bytecode"))
+        for name, value in linked_load(browser, url, pages, first_widget).items():
+            measured[name].append(value)
+        measured["at_top"].append(top_load(browser, url, pages[first_widget]))
+    return measured
+
+
+def loading_table(m: dict[str, list], first_widget: str, first_page: str) -> None:
+    raw, raw_bytecode, second = m["raw"], m["raw_bytecode"], m["second"]
+    raw_total = statistics.median(r["total"] for r in raw)
+    bytecode_total = statistics.median(r["total"] for r in raw_bytecode) if raw_bytecode else None
+    spread = lambda values: [round(f(values)) for f in (statistics.median, min, max)]
+    versus = lambda values, total=raw_total: f"{statistics.median(values) / total:.2f}x" if total else ""
+    # The target compares with Pyodide's own files; the last column, with the site's bytecode copies.
+    both = lambda values: [versus(values), versus(values, bytecode_total)]
+    table("Loading (median of runs, ms since navigation unless said)",
+          ["measure", "median", "min", "max", "vs raw load", "vs raw load, bytecode copies"], [
+        ["raw Pyodide + NumPy, bare page: navigation -> numpy imported", *spread([r["total"] for r in raw]), "1.00x", ""],
+        ["  of which loadPyodide -> numpy imported", *spread([r["fromLoadPyodide"] for r in raw]), "", ""],
+        ["    loadPyodide", *spread([r["pyodide"] for r in raw]), "", ""],
+        ["    loadPackage(numpy) + import numpy", *spread([r["numpy"] for r in raw]), "", ""],
+        *([["same bare page, the site's bytecode-compiled stdlib + NumPy",
+            *spread([r["total"] for r in raw_bytecode]), *both([r["total"] for r in raw_bytecode])],
+           ["    loadPyodide", *spread([r["pyodide"] for r in raw_bytecode]), "", ""],
+           ["    loadPackage(numpy) + import numpy", *spread([r["numpy"] for r in raw_bytecode]), "", ""]]
+          if raw_bytecode else []),
+        [f"first demo result, link to #demo-{first_widget} (cold)", *spread(m["linked"]), *both(m["linked"])],
+        ["  of which: runtime start -> first result", *spread(m["from_start"]), *both(m["from_start"])],
+        [f"first demo result, {first_page} from its top, scrolled at DOMContentLoaded (cold)",
+         *spread(m["at_top"]), *both(m["at_top"])],
+        ["second demo page via instant nav", *(spread(second) + both(second) if second and None not in second
+                                               else ["-"] * 5)],
+        ["longest main-thread task while the runtime loads", *spread(m["longest"]), "", ""],
+        ["longest main-thread task since navigation", *spread(m["longest_page"]), "", ""],
+    ])
+
+
+def latency_table(browser, url: str, pages: dict[str, str], changes: int) -> None:
+    rows = []
+    context, page = new_page(browser, INIT_SCRIPT)
+    for widget_id, path in sorted(pages.items()):
+        page.goto(url + path)
+        measured = page.evaluate(LATENCY_JS, [widget_id, WARM_UP_EDITS + changes])
+        if not measured:
+            rows.append([widget_id, path, "-", "-", "-", "-", "-", "-"])
+            continue
+        warm_up, times = measured["times"][:WARM_UP_EDITS], measured["times"][WARM_UP_EDITS:]
+        rows.append([widget_id, measured["control"], round(warm_up[0], 1), round(max(warm_up), 1),
+                     len(times), round(statistics.median(times), 1),
+                     round(percentile(times, 95), 1), round(max(times), 1)])
+    context.close()
+    table(f"Input -> updated output latency (ms): {WARM_UP_EDITS} warm-up edits right after the "
+          f"widget appears (the first, the slowest), then {changes} measured edits",
+          ["widget", "control", "first edit", "warm-up max", "n", "median", "p95", "max"], rows)
+
+
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="build.py bench")
     parser.add_argument("--runs", type=int, default=3, help="cold-load repetitions")
@@ -172,103 +299,13 @@ def main(argv: list[str]) -> None:
     (site_dir / "bench-bare-bytecode.html").write_text(bare_page(BYTECODE_OPTIONS))
     pages = demo_pages(site_dir)
     first_widget = "conv-layer" if "conv-layer" in pages else next(iter(pages))
-    first_page = pages[first_widget]
     print(f"site: {url}  (Pyodide self-hosted, cold cache = new browser context per run)")
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-        raw, raw_bytecode, linked, from_start, at_top, second, longest, longest_page = ([] for _ in range(8))
-        for _ in range(args.runs):
-            for bare, results in (("bench-bare", raw), ("bench-bare-bytecode", raw_bytecode)):
-                if results is raw_bytecode and not with_bytecode:
-                    continue
-                context = browser.new_context(viewport={"width": 1280, "height": 900})
-                page = context.new_page()
-                page.goto(f"{url}/{bare}.html")
-                results.append(page.evaluate("window.benchResult"))
-                context.close()
-
-            # A reader following a link to the demo: the address names its box.
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.add_init_script(INIT_SCRIPT)
-            page = context.new_page()
-            page.goto(url + first_page + f"#demo-{first_widget}")
-            t_first = first_update_ms(page)
-            linked.append(t_first)
-            t_start = page.evaluate(
-                "performance.getEntriesByName('cs231n:runtime-start')[0]?.startTime ?? 0")
-            from_start.append(t_first - t_start)
-            tasks = page.evaluate("window.__bench.longtasks")
-            # "While the runtime loads": from the worker's start to the first result. The page's own
-            # start-up before it (HTML, Material's bundle) is reported separately.
-            longest.append(max((d for s, d in tasks if t_start <= s <= t_first), default=0.0))
-            longest_page.append(max((d for s, d in tasks if s <= t_first), default=0.0))
-            # A second demo page through instant navigation: click its link in the navigation.
-            other = next((path for wid, path in pages.items() if path != first_page), None)
-            if other:
-                t_click = page.evaluate("performance.now()")
-                link = page.locator(f'a[href$="{other.strip("/").split("/")[-1]}/"]').first
-                link.click()
-                page.wait_for_function("document.querySelector('.cs231n-demo')")
-                page.evaluate("document.querySelector('.cs231n-demo').scrollIntoView({block: 'center'})")
-                t_second = first_update_ms(page, after=t_click)
-                second.append(None if t_second is None else t_second - t_click)
-            context.close()
-
-            # A reader opening the page at its top, scrolling to the demo as soon as the page is parsed.
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.add_init_script(INIT_SCRIPT + SCROLL_AT_DCL)
-            page = context.new_page()
-            page.goto(url + first_page)
-            at_top.append(first_update_ms(page))
-            context.close()
-
-        raw_total = statistics.median(r["total"] for r in raw)
-        bytecode_total = statistics.median(r["total"] for r in raw_bytecode) if raw_bytecode else None
-        spread = lambda values: [round(f(values)) for f in (statistics.median, min, max)]
-        versus = lambda values, total=raw_total: f"{statistics.median(values) / total:.2f}x" if total else ""
-        # The target compares with Pyodide's own files; the last column, with the site's bytecode copies.
-        both = lambda values: [versus(values), versus(values, bytecode_total)]
-        table("Loading (median of runs, ms since navigation unless said)",
-              ["measure", "median", "min", "max", "vs raw load", "vs raw load, bytecode copies"], [
-            ["raw Pyodide + NumPy, bare page: navigation -> numpy imported", *spread([r["total"] for r in raw]), "1.00x", ""],
-            ["  of which loadPyodide -> numpy imported", *spread([r["fromLoadPyodide"] for r in raw]), "", ""],
-            ["    loadPyodide", *spread([r["pyodide"] for r in raw]), "", ""],
-            ["    loadPackage(numpy) + import numpy", *spread([r["numpy"] for r in raw]), "", ""],
-            *([["same bare page, the site's bytecode-compiled stdlib + NumPy",
-                *spread([r["total"] for r in raw_bytecode]), *both([r["total"] for r in raw_bytecode])],
-               ["    loadPyodide", *spread([r["pyodide"] for r in raw_bytecode]), "", ""],
-               ["    loadPackage(numpy) + import numpy", *spread([r["numpy"] for r in raw_bytecode]), "", ""]]
-              if raw_bytecode else []),
-            [f"first demo result, link to #demo-{first_widget} (cold)", *spread(linked), *both(linked)],
-            ["  of which: runtime start -> first result", *spread(from_start), *both(from_start)],
-            [f"first demo result, {first_page} from its top, scrolled at DOMContentLoaded (cold)",
-             *spread(at_top), *both(at_top)],
-            ["second demo page via instant nav", *(spread(second) + both(second) if second and None not in second
-                                                   else ["-"] * 5)],
-            ["longest main-thread task while the runtime loads", *spread(longest), "", ""],
-            ["longest main-thread task since navigation", *spread(longest_page), "", ""],
-        ])
-
-        rows = []
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        context.add_init_script(INIT_SCRIPT)
-        page = context.new_page()
-        for widget_id, path in sorted(pages.items()):
-            page.goto(url + path)
-            measured = page.evaluate(LATENCY_JS, [widget_id, WARM_UP_EDITS + args.changes])
-            if not measured:
-                rows.append([widget_id, path, "-", "-", "-", "-", "-", "-"])
-                continue
-            warm_up, times = measured["times"][:WARM_UP_EDITS], measured["times"][WARM_UP_EDITS:]
-            rows.append([widget_id, measured["control"], round(warm_up[0], 1), round(max(warm_up), 1),
-                         len(times), round(statistics.median(times), 1),
-                         round(percentile(times, 95), 1), round(max(times), 1)])
-        context.close()
-        table(f"Input -> updated output latency (ms): {WARM_UP_EDITS} warm-up edits right after the "
-              f"widget appears (the first, the slowest), then {args.changes} measured edits",
-              ["widget", "control", "first edit", "warm-up max", "n", "median", "p95", "max"], rows)
+        measured = cold_loads(browser, url, pages, first_widget, args.runs, with_bytecode)
+        loading_table(measured, first_widget, pages[first_widget])
+        latency_table(browser, url, pages, args.changes)
         browser.close()
     server.shutdown()
 

@@ -367,14 +367,29 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
     front, body = split_front_matter(notes_text)
     meta = read_meta(front)
     lecture = parse_lecture(body, number)
-    title = f"Lecture {number}: {COURSE_TITLES[number]}"
     page = RenderedPage("")
     placements, warnings = read_placements(meta)
     page.warnings.extend(warnings)
+    md = _lecture_head(page, lecture, f"Lecture {number}: {COURSE_TITLES[number]}")
+    if overview and not lecture_has_notes(lecture):
+        note = ("작성자의 노트가 아직 없어, CS231n 2025년 봄 강의 내용을 바탕으로 사이트가 덧붙인 "
+                "요약입니다.\n{ .cs231n-overview-note }\n\n")
+        md.append(admonition("abstract", "cs231n-site cs231n-overview", OVERVIEW_TITLE,
+                             note + overview))
+    md.extend(_lecture_parts(page, lecture, placements))
+    extra, warnings = read_extra(meta)
+    page.warnings.extend(warnings)
+    if extra.strip():
+        md.append(admonition("info", "cs231n-site cs231n-extra", EXTRA_TITLE, extra))
+    page.markdown = "".join(md)
+    return page
+
+
+def _lecture_head(page: RenderedPage, lecture: Lecture, title: str) -> list[str]:
+    """Front matter, the H1, and what the author wrote before their first part (keywords, intro)."""
     # The H1 stands for the author's "### Lecture N: ..." heading; with no notes it is the site's.
     md = [f"---\ntitle: {_json(title)}\n---\n\n",
           heading_markdown(title, 1, ".cs231n-site" if lecture.heading is None else "")]
-
     if lecture.preamble.strip():
         md.append(page.chunk(notes_block(gfm(lecture.preamble))))
     if lecture.heading is not None and plain_text(gfm_heading(lecture.heading)) != title:
@@ -385,14 +400,14 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
         intro = re.sub(r"(?m)^\s{0,3}>\s*\*\*Main Keywords:?\*\*:?\s*$\n?", "", intro)
     if not is_blank_markdown(intro):
         md.append(page.chunk(notes_block(gfm(intro), "cs231n-intro")))
+    return md
 
-    has_notes = lecture_has_notes(lecture)
-    if overview and not has_notes:
-        note = ("작성자의 노트가 아직 없어, CS231n 2025년 봄 강의 내용을 바탕으로 사이트가 덧붙인 "
-                "요약입니다.\n{ .cs231n-overview-note }\n\n")
-        md.append(admonition("abstract", "cs231n-site cs231n-overview", OVERVIEW_TITLE,
-                             note + overview))
 
+def _lecture_parts(page: RenderedPage, lecture: Lecture, placements) -> list[str]:
+    """The author's parts in order; a site 배운 점 / Q&A section where the author has none.
+
+    The demo boxes go into the first 배운 점 part (or the site's empty one)."""
+    md = []
     parts = list(lecture.parts)
     if not any(p.kind == "learned" for p in parts):
         md.append(heading_markdown("배운 점", 2, "#learned .cs231n-site"))
@@ -416,13 +431,7 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
     if not any(p.kind == "qa" for p in parts):
         md.append(heading_markdown("내가 가진 의문 & 답변 (AI 활용)", 2, "#qa .cs231n-site"))
         md.append(page.chunk(site_note()))
-
-    extra, warnings = read_extra(meta)
-    page.warnings.extend(warnings)
-    if extra.strip():
-        md.append(admonition("info", "cs231n-site cs231n-extra", EXTRA_TITLE, extra))
-    page.markdown = "".join(md)
-    return page
+    return md
 
 
 def _end_boxes(page: RenderedPage, placements, rendered: str) -> str:

@@ -2,7 +2,8 @@
 
 * Widgets come from ``demos.widget.registry()``: title, description and a thumbnail drawn from the
   widget's real default output (``sitekit.study_thumbs``). The lecture a widget lives in is read
-  from the notes' front matter ``demos: {widget id: item}``.
+  from the notes' front matter ``demos: {widget id: item}``; an id there that no module declares
+  is a build warning (so ``mkdocs build --strict`` fails instead of showing an empty box).
 * Notebooks are the ``*.ipynb`` files under ``docs/notebooks/`` (pages rendered by mkdocs-jupyter):
   title from the first Markdown heading, description from the first sentence after it.
 
@@ -24,6 +25,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,8 +34,8 @@ from sitekit.notes_render import RenderedPage
 from sitekit.study_questions import LINK_SCHEME, lecture_uri
 from sitekit.study_thumbs import figure_svg, stats_svg
 
-__all__ = ["GalleryItem", "Gallery", "placements", "notebook_info", "widget_summaries", "collect",
-           "render_page", "THUMBS_DIR"]
+__all__ = ["GalleryItem", "Gallery", "placements", "undeclared_placements", "notebook_info",
+           "widget_summaries", "collect", "render_page", "THUMBS_DIR"]
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_DIR = ROOT / ".cache" / "study-gallery"
@@ -62,9 +64,8 @@ class Gallery:
 # Where widgets are placed; what notebooks are.
 # ---------------------------------------------------------------------------------------------
 
-def placements(notes_dir: Path) -> dict[str, int]:
-    """Widget id -> the first lecture whose front matter ``demos:`` places it."""
-    found: dict[str, int] = {}
+def _placed_ids(notes_dir: Path) -> Iterator[tuple[int, str]]:
+    """``(lecture number, widget id)`` for every id a lecture's front matter ``demos:`` places."""
     for number in range(1, LECTURE_COUNT + 1):
         path = Path(notes_dir) / f"lecture-{number:02d}.md"
         if not path.is_file():
@@ -75,8 +76,25 @@ def placements(notes_dir: Path) -> dict[str, int]:
             continue  # the notes hook reports a bad front matter
         if isinstance(demos, dict):
             for widget_id in demos:
-                found.setdefault(str(widget_id), number)
+                yield number, str(widget_id)
+
+
+def placements(notes_dir: Path) -> dict[str, int]:
+    """Widget id -> the first lecture whose front matter ``demos:`` places it."""
+    found: dict[str, int] = {}
+    for number, widget_id in _placed_ids(notes_dir):
+        found.setdefault(widget_id, number)
     return found
+
+
+def undeclared_placements(notes_dir: Path, declared: Iterable[str]) -> list[str]:
+    """A Korean warning for every id a note places that no ``demos`` module declares (the page
+    would show an empty box), naming the note and the declared ids."""
+    declared = sorted(declared)
+    return [f"{Path(notes_dir).name}/lecture-{number:02d}.md: demos: '{widget_id}'는 어느 demos "
+            f"모듈의 WIDGETS도 선언하지 않은 위젯 id입니다 (not a declared widget; "
+            f"선언된 id: {', '.join(declared) or '없음'})."
+            for number, widget_id in _placed_ids(notes_dir) if widget_id not in declared]
 
 
 def _first_sentence(text: str, limit: int = 120) -> str:
@@ -198,6 +216,8 @@ def collect(notes_dir: Path, docs_dir: Path, summaries: dict | None = None) -> G
     summaries = widget_summaries() if summaries is None else summaries
     if summaries.get("error"):
         gallery.warnings.append(f"데모 모음: 데모 목록을 읽을 수 없습니다: {summaries['error']}")
+    else:  # the widget ids are the keys of demos.widget.registry(), read in the child process
+        gallery.warnings.extend(undeclared_placements(notes_dir, summaries["widgets"]))
     placed = placements(notes_dir)
     for widget_id, info in summaries["widgets"].items():
         if info["error"]:

@@ -11,6 +11,7 @@ import functools
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -35,12 +36,26 @@ def build_env(**extra: str) -> dict:
     return env
 
 
-def mkdocs_build(site_dir: Path, **extra_env: str) -> subprocess.CompletedProcess:
-    """Run the real ``mkdocs build --strict`` into ``site_dir``; returns the finished process."""
+def mkdocs_build(site_dir: Path, project: Path = ROOT, **extra_env: str) -> subprocess.CompletedProcess:
+    """Run the real ``mkdocs build --strict`` of ``project`` (this checkout, or a copy made by
+    ``project_copy``) into ``site_dir``; returns the finished process."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
-        cwd=ROOT, env=build_env(**extra_env), capture_output=True, text=True, timeout=600,
+        cwd=project, env=build_env(**extra_env), capture_output=True, text=True, timeout=600,
     )
+
+
+def project_copy(destination: Path) -> Path:
+    """The project's sources copied to ``destination``, sharing ``node_modules`` and the build
+    caches (``.cache``), for a real build with a file changed. -> ``destination``."""
+    for name in ("notes", "docs", "demos", "hooks", "sitekit", "frontend"):
+        shutil.copytree(ROOT / name, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("mkdocs.yml", "package.json", "package-lock.json"):
+        shutil.copy2(ROOT / name, destination / name)
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    for name in ("node_modules", ".cache"):
+        (destination / name).symlink_to(ROOT / name)
+    return destination
 
 
 def runtime_config(site_dir: Path) -> dict:

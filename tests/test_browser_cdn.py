@@ -6,7 +6,7 @@ origin, readable cross-origin as jsDelivr serves them (``PYODIDE_CDN_URL`` point
 import pytest
 
 from conftest import PYODIDE_DIR, ROOT, mkdocs_build, runtime_config, serve
-from widget_helpers import wait_updated
+from widget_helpers import open_widget
 
 LECTURE_5 = "/lectures/lecture-05/"
 LAYER = '.cs231n-demo[data-demo="conv-layer"]'
@@ -37,9 +37,7 @@ def test_the_site_names_the_cdn_and_serves_only_its_own_files(cdn_site):
 
 def test_a_widget_runs_on_the_runtime_from_the_cdn(page, cdn_site):
     _, url, cdn_url = cdn_site
-    page.goto(url + LECTURE_5)
-    page.locator(LAYER).scroll_into_view_if_needed()
-    wait_updated(page, LAYER)
+    open_widget(page, url + LECTURE_5, LAYER)
     assert "10 × 32 × 32" in page.inner_text(f"{LAYER} .cs231n-stats")
     from_cdn = {u.removeprefix(cdn_url + "/") for u in page.requests if u.startswith(cdn_url)}
     assert {"pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "python_stdlib.zip",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from demos import bridge
+from widget_helpers import after, edit, message, open_widget
 
 LECTURE_5 = "/lectures/lecture-05/"
 LECTURE_6 = "/lectures/lecture-06/"
@@ -15,41 +16,8 @@ COMPARE = '.cs231n-demo[data-demo="conv-3x3-vs-7x7"]'
 PHONE = {"width": 390, "height": 844}
 
 
-def updates(page, root: str) -> int:
-    return int(page.get_attribute(root, "data-updates") or 0)
-
-
-def redraw(page, root: str, action) -> None:
-    """Run ``action`` (typing, a click...) and wait until the widget has finished one more update."""
-    before = updates(page, root)
-    action()
-    page.wait_for_function(
-        "([sel, n]) => Number(document.querySelector(sel).dataset.updates || 0) >= n",
-        arg=[root, before + 1], timeout=90_000)
-    page.wait_for_function("(sel) => !document.querySelector(sel).cs231nWidget.busy", arg=root)
-
-
-def start(page, url: str, root: str) -> None:
-    """Open ``url`` and wait for the widget's first render."""
-    page.goto(url)
-    page.wait_for_selector(root)
-    page.locator(root).scroll_into_view_if_needed()
-    page.wait_for_function("(sel) => Number(document.querySelector(sel).dataset.updates || 0) >= 1",
-                           arg=root, timeout=120_000)
-    assert page.get_attribute(root, "data-state") == "ready"
-
-
-def fill(page, root: str, control: str, value: str) -> None:
-    redraw(page, root, lambda: page.fill(f'{root} [data-control="{control}"]', value))
-
-
-def message(page, root: str) -> str | None:
-    node = page.locator(f"{root} .cs231n-message")
-    return None if node.is_hidden() else node.inner_text()
-
-
 def test_conv_layer_floor_drops_a_row_strict_refuses_and_227_fixes_it(page, site_url):
-    start(page, site_url + LECTURE_5, LAYER)
+    open_widget(page, site_url + LECTURE_5, LAYER)
     assert "10 × 32 × 32" in page.inner_text(f"{LAYER} .cs231n-stats")
     assert page.locator(f'{LAYER} [data-plot="windows"] .main-svg').count() >= 1
     assert page.locator(f"{LAYER} .cs231n-math .katex").count() >= 1  # TeX was typeset
@@ -59,15 +27,15 @@ def test_conv_layer_floor_drops_a_row_strict_refuses_and_227_fixes_it(page, site
         return page.eval_on_selector_all(f"{LAYER} .cs231n-math", "(ms) => ms.map((m) => m.innerHTML)")
 
     first = formulas()
-    fill(page, LAYER, "H", "33")
+    edit(page, LAYER, "H", "33")
     assert formulas() != first and "33" in " ".join(formulas())
-    fill(page, LAYER, "H", "32")
+    edit(page, LAYER, "H", "32")
     assert formulas() == first
 
-    redraw(page, LAYER, lambda: page.select_option(f'{LAYER} [data-control="mode"]', "floor"))
+    after(page, LAYER, lambda: page.select_option(f'{LAYER} [data-control="mode"]', "floor"))
     for control, value in [("H", "224"), ("W", "224"), ("padding", "0"), ("stride", "4"),
                            ("kernel", "11"), ("filters", "96")]:
-        fill(page, LAYER, control, value)
+        edit(page, LAYER, control, value)
     assert message(page, LAYER) is None
     stats = page.inner_text(f"{LAYER} .cs231n-stats")
     assert "96 × 54 × 54" in stats and "34,944" in stats
@@ -77,43 +45,43 @@ def test_conv_layer_floor_drops_a_row_strict_refuses_and_227_fixes_it(page, site
     row = dict(zip(figure["data"][0]["x"], figure["data"][0]["z"][0]))
     assert row[223] == 5 and row[222] == 3
 
-    redraw(page, LAYER, lambda: page.select_option(f'{LAYER} [data-control="mode"]', "strict"))
+    after(page, LAYER, lambda: page.select_option(f'{LAYER} [data-control="mode"]', "strict"))
     assert "54.25" in message(page, LAYER)
-    fill(page, LAYER, "H", "227")
+    edit(page, LAYER, "H", "227")
     assert "54.25" in message(page, LAYER)  # W is still 224: the message names the other axis
     assert "너비 W" in message(page, LAYER)
-    fill(page, LAYER, "W", "227")
+    edit(page, LAYER, "W", "227")
     assert message(page, LAYER) is None
     assert "96 × 55 × 55" in page.inner_text(f"{LAYER} .cs231n-stats")
 
 
 def test_conv_stack_presets_records_and_korean_errors(page, site_url):
-    start(page, site_url + LECTURE_5, STACK)
+    open_widget(page, site_url + LECTURE_5, STACK)
     table = f"{STACK} .cs231n-table"
     assert "64 × 112 × 112" in page.inner_text(table)  # VGG block by default
 
-    redraw(page, STACK, lambda: page.click(f'{STACK} [data-action="preset-resnet"]'))
+    after(page, STACK, lambda: page.click(f'{STACK} [data-action="preset-resnet"]'))
     assert "64 × 56 × 56" in page.inner_text(table) and "9,408" in page.inner_text(table)
     assert page.locator(f'{STACK} [data-control="layers"] tbody tr').count() == 2
 
     groups = f'{STACK} input[data-row="0"][data-field="groups"]'
-    redraw(page, STACK, lambda: page.fill(groups, "5"))
+    after(page, STACK, lambda: page.fill(groups, "5"))
     text = message(page, STACK)
     assert text and "groups" in text and "나누어떨어지지" in text
-    redraw(page, STACK, lambda: page.fill(groups, "1"))
+    after(page, STACK, lambda: page.fill(groups, "1"))
     assert message(page, STACK) is None
 
-    redraw(page, STACK, lambda: page.click(f'{STACK} [data-records-action="add"]'))
+    after(page, STACK, lambda: page.click(f'{STACK} [data-records-action="add"]'))
     assert page.locator(f'{STACK} [data-control="layers"] tbody tr').count() == 3
     assert page.locator(f"{table} tbody tr").count() == 4  # input row + 3 layers
-    redraw(page, STACK, lambda: page.click(f'{STACK} tr[data-row="2"] [data-records-action="remove"]'))
+    after(page, STACK, lambda: page.click(f'{STACK} tr[data-row="2"] [data-records-action="remove"]'))
     assert page.locator(f"{table} tbody tr").count() == 3
 
-    redraw(page, STACK, lambda: page.click(f'{STACK} [data-action="preset-alexnet"]'))
+    after(page, STACK, lambda: page.click(f'{STACK} [data-action="preset-alexnet"]'))
     assert page.input_value(f'{STACK} [data-control="H"]') == "227"
     assert "96 × 55 × 55" in page.inner_text(table) and "307,456" in page.inner_text(table)
-    fill(page, STACK, "H", "224")
-    fill(page, STACK, "W", "224")
+    edit(page, STACK, "H", "224")
+    edit(page, STACK, "W", "224")
     assert "96 × 54 × 54" in page.inner_text(table)
     assert page.locator(f"{table} tr.cs231n-highlight").count() == 2
     assert "54.25" in page.inner_text(f"{STACK} .cs231n-text")
@@ -167,17 +135,17 @@ def test_js_call_equals_cpython(page, site_url):
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True)
 def test_3x3_vs_7x7_on_a_phone(page, site_url):
-    start(page, site_url + LECTURE_6, COMPARE)
-    fill(page, COMPARE, "C", "3")
+    open_widget(page, site_url + LECTURE_6, COMPARE)
+    edit(page, COMPARE, "C", "3")
     table = page.inner_text(f"{COMPARE} .cs231n-table")
     assert "243" in table and "441" in table  # 27·3² and 49·3²
     assert "27C^2 = 243" in page.evaluate(
         f"[...document.querySelectorAll('{COMPARE} .cs231n-math annotation')]"
         ".map(a => a.textContent).join(' ')")
     assert page.locator(f"{COMPARE} .katex-error").count() == 0
-    fill(page, COMPARE, "C", "-1")
+    edit(page, COMPARE, "C", "-1")
     assert "채널 수 C" in message(page, COMPARE)
-    fill(page, COMPARE, "C", "64")
+    edit(page, COMPARE, "C", "64")
     assert message(page, COMPARE) is None and "110,592" in page.inner_text(f"{COMPARE} .cs231n-table")
     plot = page.locator(f'{COMPARE} [data-plot="compare"]')
     assert plot.locator(".main-svg").count() >= 1

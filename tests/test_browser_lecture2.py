@@ -9,7 +9,8 @@ import math
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, call_error, close, fits_its_plot_area, updates, wait_updated
+from widget_helpers import (after, call_all, call_error, click_plot, close, fits_its_plot_area, open_widget,
+                            set_slider, stat, updates, wait_updated)
 
 LECTURE_2 = "/lectures/lecture-02/"
 KNN = '.cs231n-demo[data-demo="knn"]'
@@ -44,55 +45,12 @@ CALLS = [
 
 
 
-def open_widget(page, site_url, selector: str) -> None:
-    page.goto(site_url + LECTURE_2)
-    page.locator(selector).scroll_into_view_if_needed()
-    wait_updated(page, selector)
-
-
-def after(page, selector: str, action) -> None:
-    """Do ``action()`` and wait until the widget has redrawn once more and is idle."""
-    before = updates(page, selector)
-    action()
-    wait_updated(page, selector, before + 1)
-
-
-def set_slider(page, selector: str, name: str, value: float) -> None:
-    after(page, selector, lambda: page.eval_on_selector(
-        f'{selector} [data-control="{name}"]',
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
-        value))
-
-
-def stat(page, selector: str, label: str) -> str:
-    """The value shown beside a Korean stats label."""
-    return page.evaluate("""([sel, label]) => {
-        const text = document.querySelector(sel + ' .cs231n-stats').innerText;
-        const lines = text.split('\\n').map((s) => s.trim()).filter(Boolean);
-        const i = lines.indexOf(label);
-        return i >= 0 ? lines[i + 1] : null;
-    }""", [selector, label])
-
-
 def background(page, selector: str) -> str:
     """The decision regions as Plotly drew them: the PNG under the plot's traces (its href)."""
     return page.evaluate("""(sel) => {
         const image = document.querySelector(sel + ' [data-plot="knn-plane"] .imagelayer image');
         return image ? image.getAttribute('href') : null;
     }""", selector)
-
-
-def click_plot(page, selector: str, plot_id: str, fx: float, fy: float) -> None:
-    """Click at a fraction (fx, fy) of the plot's drawing area (0, 0 = top left)."""
-    node = f'{selector} [data-plot="{plot_id}"]'
-    page.locator(node).scroll_into_view_if_needed()
-    x, y = page.evaluate("""([sel, fx, fy]) => {
-        const node = document.querySelector(sel);
-        const rect = node.getBoundingClientRect();
-        const xa = node._fullLayout.xaxis, ya = node._fullLayout.yaxis;
-        return [rect.left + xa._offset + fx * xa._length, rect.top + ya._offset + fy * ya._length];
-    }""", [node, fx, fy])
-    after(page, selector, lambda: page.mouse.click(x, y))
 
 
 def test_call_equals_cpython_and_errors_are_korean(page, site_url):
@@ -110,7 +68,7 @@ def test_call_equals_cpython_and_errors_are_korean(page, site_url):
 
 
 def test_knn_picture_follows_k_metric_and_clicks(page, site_url):
-    open_widget(page, site_url, KNN)
+    open_widget(page, site_url + LECTURE_2, KNN)
     first = background(page, KNN)
     assert first.startswith("data:image/png;base64,") and len(first) > 1000
     set_slider(page, KNN, "k", 1)
@@ -135,7 +93,7 @@ def test_knn_picture_follows_k_metric_and_clicks(page, site_url):
 
 
 def test_knn_rotation_reports_l1_change(page, site_url):
-    open_widget(page, site_url, KNN)
+    open_widget(page, site_url + LECTURE_2, KNN)
     after(page, KNN, lambda: page.select_option(f'{KNN} [data-control="metric"]', "l1"))
     set_slider(page, KNN, "angle", 30)
     changed = stat(page, KNN, "회전 후 달라진 영역")
@@ -145,7 +103,7 @@ def test_knn_rotation_reports_l1_change(page, site_url):
 
 
 def test_knn_bad_input_is_korean_and_fixing_it_recovers(page, site_url):
-    open_widget(page, site_url, KNN)
+    open_widget(page, site_url + LECTURE_2, KNN)
     seed = f'{KNN} [data-control="seed"]'
     after(page, KNN, lambda: page.fill(seed, "abc"))
     message = page.inner_text(f"{KNN} .cs231n-message")
@@ -163,7 +121,7 @@ def test_knn_bad_input_is_korean_and_fixing_it_recovers(page, site_url):
 
 
 def test_knn_cv_chart_marks_best_k(page, site_url):
-    open_widget(page, site_url, KNN_CV)
+    open_widget(page, site_url + LECTURE_2, KNN_CV)
     best = stat(page, KNN_CV, "best k")
     star = page.evaluate(
         "(sel) => document.querySelector(sel + ' [data-plot=\"knn-cv\"]').data[3].x[0]", KNN_CV)
@@ -171,7 +129,7 @@ def test_knn_cv_chart_marks_best_k(page, site_url):
 
 
 def test_linear_step_trains_and_bad_weight_is_explained(page, site_url):
-    open_widget(page, site_url, LINEAR)
+    open_widget(page, site_url + LECTURE_2, LINEAR)
     w00 = f'{LINEAR} [data-control="W"] [data-cell="0,0"]'
     before_w = page.input_value(w00)
     before_loss = float(stat(page, LINEAR, "Softmax 전체 손실 (학습 중)"))
@@ -193,7 +151,7 @@ def test_linear_step_trains_and_bad_weight_is_explained(page, site_url):
 
 @pytest.mark.parametrize("page", [{"width": 390, "height": 844}], indirect=True)
 def test_phone_width_plot_fits_and_a_tap_adds_a_point(page, site_url):
-    open_widget(page, site_url, KNN)
+    open_widget(page, site_url + LECTURE_2, KNN)
     box = page.locator(f'{KNN} [data-plot="knn-plane"]').bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     click_plot(page, KNN, "knn-plane", 0.1, 0.9)
@@ -201,7 +159,7 @@ def test_phone_width_plot_fits_and_a_tap_adds_a_point(page, site_url):
 
 
 def test_run_repeats_training_steps_until_pressed_again(page, site_url):
-    open_widget(page, site_url, LINEAR)
+    open_widget(page, site_url + LECTURE_2, LINEAR)
     run = f'{LINEAR} [data-action="run"]'
     start = updates(page, LINEAR)
     page.click(run)
@@ -217,7 +175,7 @@ def test_run_repeats_training_steps_until_pressed_again(page, site_url):
 
 def test_on_a_phone_the_knn_plane_is_only_as_tall_as_its_width_needs(page, site_url):
     page.set_viewport_size({"width": 390, "height": 844})
-    open_widget(page, site_url, KNN)
+    open_widget(page, site_url + LECTURE_2, KNN)
     plane = f'{KNN} [data-plot="knn-plane"]'
     assert fits_its_plot_area(page, plane)["height"] < 400      # it asks for 400
     # The label of the top tick, half above the plot area, still has room in the margin.

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from sitekit import notebooks
+from widget_helpers import palette_color, toggle_palette
 
 NOTEBOOKS = notebooks.notebook_paths()
 by_name = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -112,15 +113,11 @@ def test_moving_between_notebooks_frees_old_figures_and_draws_new_ones(page, sit
 def test_figures_follow_the_light_and_dark_palette(page, site_url):
     page.goto(f"{site_url}/notebooks/{NOTEBOOKS[0].stem}/")
     before = assert_figures_drawn(page)[0]["fontColor"]
-    scheme = page.evaluate("document.body.dataset.mdColorScheme")
-    page.locator("form[data-md-component=palette] label:visible").first.click()
-    page.wait_for_function("(s) => document.body.dataset.mdColorScheme !== s", arg=scheme)
+    toggle_palette(page)
     page.wait_for_function("(c) => document.querySelector('.cs231n-nb-plot')._fullLayout.font.color !== c",
                            arg=before)
     after = page.evaluate("document.querySelector('.cs231n-nb-plot')._fullLayout.font.color")
-    expected = page.evaluate("""() => { const s = document.createElement('span');
-      s.style.color = 'var(--md-default-fg-color)'; document.body.append(s);
-      const c = getComputedStyle(s).color; s.remove(); return c; }""")
+    expected = palette_color(page, "--md-default-fg-color")
     # "#444" is what Plotly falls back to when it cannot parse a colour (Material's hsla(..deg..))
     assert after == expected and "#444" not in (before, after)
 

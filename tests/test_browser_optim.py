@@ -5,7 +5,7 @@ bad input is explained in Korean and can be fixed."""
 from __future__ import annotations
 
 from demos import bridge
-from widget_helpers import call_all, call_error, close, equal_aspect, fits_its_plot_area, updates, wait_updated
+from widget_helpers import after, call_all, call_error, close, equal_aspect, fits_its_plot_area, open_widget
 
 LECTURE_3 = "/lectures/lecture-03/"
 OPTIM = '.cs231n-demo[data-demo="optim"]'
@@ -23,19 +23,6 @@ CALLS += [
                          "lr": {"sgd": 0.5, "adam": 0.05}, "noise": 0.2, "seed": 1}),
     ("demos.optim.lr_schedule", {"name": "warmup_cosine", "steps": 30, "lr": 0.1, "warmup": 5}),
 ]
-
-
-def after(page, selector: str, action) -> None:
-    """Do ``action()`` and wait until the widget has redrawn once more and is idle."""
-    before = updates(page, selector)
-    action()
-    wait_updated(page, selector, before + 1)
-
-
-def open_widget(page, site_url, selector: str) -> None:
-    page.goto(site_url + LECTURE_3)
-    page.locator(selector).scroll_into_view_if_needed()
-    wait_updated(page, selector)
 
 
 def line(page, name: str) -> dict:
@@ -85,7 +72,7 @@ def test_call_equals_cpython_and_errors_are_korean(page, site_url):
 
 
 def test_optim_widget_redraws_when_controls_change_and_on_click(page, site_url):
-    open_widget(page, site_url, OPTIM)
+    open_widget(page, site_url + LECTURE_3, OPTIM)
     assert page.get_attribute(OPTIM, "data-state") == "ready"
     first = line(page, "SGD")
     assert len(first["x"]) == 201
@@ -122,7 +109,7 @@ def test_optim_widget_redraws_when_controls_change_and_on_click(page, site_url):
 def test_a_new_learning_rate_moves_the_paths_in_place_without_redrawing_the_figure(page, site_url):
     """Only x and y change, so the host hands Plotly the arrays it already has for everything
     else and Plotly animates the traces (duration 0) instead of redrawing axes and layers."""
-    open_widget(page, site_url, OPTIM)
+    open_widget(page, site_url + LECTURE_3, OPTIM)
     page.evaluate("""() => {
         const node = document.querySelector('.cs231n-demo[data-demo="optim"] [data-plot="paths"]');
         window.__paths = node;
@@ -143,7 +130,7 @@ def test_a_new_learning_rate_moves_the_paths_in_place_without_redrawing_the_figu
 
 
 def test_optim_bad_input_is_korean_and_fixing_it_recovers(page, site_url):
-    open_widget(page, site_url, OPTIM)
+    open_widget(page, site_url + LECTURE_3, OPTIM)
     box = f'{OPTIM} [data-control="lr_adaptive"]'
     before = line(page, "Adam")
     after(page, OPTIM, lambda: page.fill(box, "abc"))
@@ -160,7 +147,7 @@ def test_optim_bad_input_is_korean_and_fixing_it_recovers(page, site_url):
 
 
 def test_lr_schedule_widget_draws_every_schedule(page, site_url):
-    open_widget(page, site_url, SCHEDULE)
+    open_widget(page, site_url + LECTURE_3, SCHEDULE)
     names = page.evaluate(
         "(sel) => document.querySelector(sel + ' [data-plot=\"schedules\"]').data.map(d => d.name)",
         SCHEDULE)
@@ -168,7 +155,7 @@ def test_lr_schedule_widget_draws_every_schedule(page, site_url):
 
 
 def test_on_a_phone_the_paths_figure_is_only_as_tall_as_its_width_needs(page, site_url):
-    open_widget(page, site_url, OPTIM)
+    open_widget(page, site_url + LECTURE_3, OPTIM)
     paths = f'{OPTIM} [data-plot="paths"]'
     assert equal_aspect(page, paths)["height"] == 420
     page.set_viewport_size({"width": 390, "height": 844})     # a phone (or a window made narrow)

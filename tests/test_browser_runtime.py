@@ -8,7 +8,7 @@ instant navigation, and pages without demos download nothing of the runtime.
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, call_error, updates, wait_updated
+from widget_helpers import call_all, call_error, edit, open_widget, stats_text, wait_updated
 
 LECTURE_5 = "/lectures/lecture-05/"
 LECTURE_6 = "/lectures/lecture-06/"
@@ -36,19 +36,6 @@ def runtime_requests(page) -> list[str]:
 
 
 
-
-
-def edit(page, selector: str, control: str, value: str) -> None:
-    """Type into a control and wait until the widget has redrawn once more."""
-    before = updates(page, selector)
-    page.fill(f'{selector} [data-control="{control}"]', value)
-    wait_updated(page, selector, before + 1)
-    # the host coalesces edits made while an update runs: wait until it is idle
-    page.wait_for_function("(sel) => !document.querySelector(sel).cs231nWidget.busy", arg=selector)
-
-
-def stats_text(page, selector: str) -> str:
-    return page.inner_text(f"{selector} .cs231n-stats")
 
 
 CALLS = [
@@ -109,9 +96,7 @@ def test_the_site_plotly_bundle_registers_every_trace_type_it_promises(page, sit
 
 
 def test_invalid_input_is_explained_in_korean_and_the_widget_keeps_working(page, site_url):
-    page.goto(site_url + LECTURE_5)
-    page.locator(LAYER).scroll_into_view_if_needed()
-    wait_updated(page, LAYER)
+    open_widget(page, site_url + LECTURE_5, LAYER)
     for bad in ["abc", "0", "2.5", ""]:
         edit(page, LAYER, "kernel", bad)
         message = page.inner_text(f"{LAYER} .cs231n-message")
@@ -128,9 +113,7 @@ def test_invalid_input_is_explained_in_korean_and_the_widget_keeps_working(page,
 
 
 def test_runtime_loads_once_across_instant_navigation_and_widgets_mount_without_reload(page, site_url):
-    page.goto(site_url + LECTURE_5)
-    page.locator(LAYER).scroll_into_view_if_needed()
-    wait_updated(page, LAYER)
+    open_widget(page, site_url + LECTURE_5, LAYER)
     page.evaluate("window.__sameDocument = true")
 
     page.click('a[href$="lecture-06/"]')
@@ -264,10 +247,7 @@ def test_a_demo_page_opened_at_its_top_starts_nothing_until_the_demo_comes_near(
 
 
 def test_a_malformed_address_fragment_does_not_stop_the_widgets(page, site_url):
-    page.goto(site_url + LECTURE_5 + "#%E0%A4%A")
-    page.locator(LAYER).scroll_into_view_if_needed()
-    wait_updated(page, LAYER)
-    assert page.get_attribute(LAYER, "data-state") == "ready"
+    open_widget(page, site_url + LECTURE_5 + "#%E0%A4%A", LAYER)  # ...and it is ready
 
 
 def test_a_page_without_demos_requests_no_runtime_file(page, site_url):

@@ -9,6 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from widget_helpers import open_widget, palette_color, toggle_palette
+
 MARKER = "window.__cs231nNoReload"
 
 
@@ -97,3 +99,29 @@ def test_phone_width_has_no_horizontal_overflow(page, site_url):
         page.goto(site_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} is {width}px wide"
+
+
+# The text colour Plotly resolved for a drawn figure, and the legend and grid colours the site's
+# theme gives (a demo may set its own grid lines or draw its legend in HTML).
+FIGURE_COLORS_JS = """(sel) => {
+  const themed = window.cs231nTheme.themed({legend: {font: {size: 10}}});
+  return {font: document.querySelector(sel)._fullLayout.font.color, legend: themed.legend.font.color,
+          grid: themed.xaxis.gridcolor}; }"""
+
+
+def test_widget_figures_follow_the_light_and_dark_palette(page, site_url):
+    widget = '.cs231n-demo[data-demo="knn-cv"]'
+    plot = f'{widget} [data-plot="knn-cv"]'
+    open_widget(page, site_url + "/lectures/lecture-02/", widget)
+    for flips in range(2):
+        colors = page.evaluate(FIGURE_COLORS_JS, plot)
+        fg = palette_color(page)
+        assert colors == {"font": fg, "legend": fg,
+                          "grid": palette_color(page, "--md-default-fg-color--lightest")}, flips
+        assert "#444" not in colors.values()  # Plotly's fallback for a colour it cannot parse
+        toggle_palette(page)
+        page.wait_for_function("([sel, c]) => document.querySelector(sel)._fullLayout.font.color !== c",
+                               arg=[plot, colors["font"]])
+    # Widgets, runnable cells and notebook pages share one theme (assets/cs231n/theme.js).
+    assert page.evaluate("""() => JSON.stringify(window.cs231n.themed({title: 't'}))
+                                 === JSON.stringify(window.cs231nTheme.themed({title: 't'}))""")

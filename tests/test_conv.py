@@ -20,8 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from demos import conv, widget
+from demos import widget
 from demos.conv import conv_output_size, summarize, window_taps
+from demos.widgets import conv as conv_widgets
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -523,6 +524,21 @@ def test_conv_layer_picture_matches_brute_force(size, kernel, stride, padding, d
     assert (f"방향 {skipped}칸" in note) == (skipped > 0)
 
 
+def test_conv_layer_counts_formula_stays_when_windows_skip_cells():
+    # 1×1 kernel, stride 2: cells 1, 3, 5, 7 lie between windows and no tap reads them.
+    result = widget.update("conv-layer", {"H": "10", "W": "10", "C_in": "3", "kernel": "1",
+                                          "stride": "2", "padding": "0", "filters": "4",
+                                          "mode": "floor"})
+    assert result["ok"], result.get("message")
+    assert "H, W 방향 4칸" in outputs_of(result, "text")[0]["text"]
+    counts = outputs_of(result, "math")[1]["tex"]
+    assert counts == ("\\begin{aligned} &\\text{params} = F C_{in} K^2 + F \\\\ "
+                      "&\\quad = 4 \\cdot 3 \\cdot 1^2 + 4 \\\\ &\\quad = 16 \\\\ "
+                      "&\\text{mult-adds} = F H_{out} W_{out} C_{in} K^2 \\\\ "
+                      "&\\quad = 4 \\cdot 5 \\cdot 5 \\cdot 3 \\cdot 1^2 \\\\ "
+                      "&\\quad = 300 \\end{aligned}")
+
+
 def test_conv_layer_reports_impossible_sizes():
     result = widget.update("conv-layer", {"H": "4", "kernel": "7", "padding": "1"})
     assert result["ok"] is False and "1보다 작습니다" in result["message"]
@@ -614,8 +630,8 @@ def test_3x3_vs_7x7_numbers(channels, size):
 
 
 def test_widget_ids_are_registered():
-    assert set(conv.WIDGETS) == {"conv-layer", "conv-stack", "conv-3x3-vs-7x7"}
-    assert set(conv.WIDGETS) <= set(widget.registry())
+    assert set(conv_widgets.WIDGETS) == {"conv-layer", "conv-stack", "conv-3x3-vs-7x7"}
+    assert set(conv_widgets.WIDGETS) <= set(widget.registry())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,9 +18,12 @@ from demos import linear, widget
 
 ROOT = Path(__file__).resolve().parents[1]
 MATHS_MODULES = ["conv", "knn", "linear", "optim", "training"]
-# Maths modules whose widget code has not moved to demos/widgets/ yet. Strict: moving one makes
-# its test pass, which fails here until it is taken off this list.
-NOT_YET_SPLIT = {"conv", "knn", "optim"}
+# Maths modules that serve one of the above and draw nothing themselves (no widgets module of their
+# own): helper -> the maths module that imports it.
+MATHS_HELPERS = {"optim_surfaces": "optim"}
+# The package's own machinery: widget framework, plot building blocks, input checks, the browser
+# bridge and code cells.
+FRAMEWORK = {"__init__", "bridge", "cells", "checks", "plotting", "raster", "widget"}
 DRAWING = ("demos.widget", "demos.widgets", "demos.plotting", "demos.raster", "plotly")
 
 
@@ -43,10 +46,7 @@ def test_imported_modules_sees_every_form_of_import(tmp_path):
     assert {"plotly.io", "demos.raster", "demos.widget"} <= imported_modules(source)
 
 
-@pytest.mark.parametrize("topic", [
-    pytest.param(t, marks=pytest.mark.xfail(t in NOT_YET_SPLIT, strict=True,
-                                            reason="widget code not yet moved to demos/widgets"))
-    for t in MATHS_MODULES])
+@pytest.mark.parametrize("topic", MATHS_MODULES + sorted(MATHS_HELPERS))
 def test_maths_module_imports_no_drawing_code_and_declares_no_widget(topic):
     path = ROOT / "demos" / f"{topic}.py"
     drawing = sorted(m for m in imported_modules(path)
@@ -58,6 +58,16 @@ def test_maths_module_imports_no_drawing_code_and_declares_no_widget(topic):
 def test_every_maths_module_has_a_widgets_module():
     assert {p.stem for p in (ROOT / "demos" / "widgets").glob("*.py")} - {"__init__"} == \
         set(MATHS_MODULES)
+
+
+def test_every_module_of_demos_is_maths_a_declared_helper_or_framework():
+    assert {p.stem for p in (ROOT / "demos").glob("*.py")} == \
+        set(MATHS_MODULES) | set(MATHS_HELPERS) | FRAMEWORK
+
+
+@pytest.mark.parametrize("helper", sorted(MATHS_HELPERS))
+def test_a_maths_helper_is_imported_by_the_maths_module_it_serves(helper):
+    assert f"demos.{helper}" in imported_modules(ROOT / "demos" / f"{MATHS_HELPERS[helper]}.py")
 
 
 def test_registry_is_exactly_the_widgets_modules_declarations():

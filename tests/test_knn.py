@@ -16,6 +16,8 @@ from sklearn.neighbors import KNeighborsClassifier
 
 from demos import knn, raster, widget
 from demos.knn import cross_validate, knn_predict, pairwise_distances
+from demos.plotting import TIE_COLOR, plane_grid
+from demos.widgets.knn import GRID, LIM
 from png_decode import image_cells, read_png
 
 HANGUL = re.compile(r"[가-힣]")
@@ -169,6 +171,51 @@ def test_nearest_mask_equals_stable_argsort_with_many_ties():
         order = np.argsort(dists, axis=1, kind="stable")[:, :k]
         np.put_along_axis(expected, order, True, axis=1)
         np.testing.assert_array_equal(mask, expected)
+
+
+@pytest.mark.parametrize("metric", ["l1", "l2"])
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_nearest_neighbours_are_the_brute_force_ranking(metric, data):
+    """Nearest first, equal distances by lower index, and the label knn_predict gives."""
+    n = data.draw(st.integers(1, 12))
+    coords = st.integers(-2, 2)
+    X = np.array(data.draw(st.lists(st.tuples(coords, coords), min_size=n, max_size=n)), float)
+    y = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
+    q = np.array(data.draw(st.tuples(coords, coords)), float)
+    k = data.draw(st.integers(1, n))
+    near, dists = knn.nearest_neighbours(X, q, k, metric)
+    reference = cdist(q[None, :], X, SCIPY_METRIC[metric])[0]
+    assert near.tolist() == sorted(range(n), key=lambda i: (reference[i], i))[:k]
+    np.testing.assert_allclose(dists, reference[near], atol=1e-12)
+    classes, votes = knn.knn_votes(X, y, q[None, :], k, metric)
+    assert votes[0].tolist() == [int(np.sum(y[near] == c)) for c in classes]
+    assert knn.winners(classes, votes[0]) == knn_predict(X, y, q[None, :], k, metric)[0]
+
+
+def test_winners_break_vote_ties_towards_the_smallest_label():
+    classes = np.array([2, 5, 9])
+    assert knn.winners(classes, np.array([[1, 3, 3], [4, 0, 4], [0, 0, 1]])).tolist() == [5, 2, 9]
+
+
+@pytest.mark.parametrize("metric", ["l1", "l2"])
+def test_training_accuracy_is_knn_predict_on_the_training_data(metric):
+    X, y = knn.make_data("blobs", 40, 3, 1.0, seed=2)
+    ks = [1, 2, 5, 9]
+    expected = [np.mean(knn_predict(X, y, X, k, metric) == y) for k in ks]
+    np.testing.assert_allclose(knn.training_accuracy(X, y, ks, metric), expected, atol=1e-12)
+    assert knn.training_accuracy(X, y, [1], metric)[0] == 1.0  # each point finds itself
+
+
+@pytest.mark.parametrize("call", [
+    lambda: knn.nearest_neighbours([[0, 0], [1, 1]], [0, 0], 3),
+    lambda: knn.training_accuracy([[0, 0], [1, 1]], [0, 1], [1, 3]),
+    lambda: knn.decision_map([[0, 0], [1, 1]], [0, 1], np.zeros((4, 2)), 3),
+])
+def test_k_larger_than_the_training_set_is_refused_in_korean(call):
+    with pytest.raises(ValueError) as excinfo:
+        call()
+    assert "학습 점 개수(2) 이하" in korean_error(excinfo)
 
 
 def test_one_class_only_predicts_that_class():
@@ -347,13 +394,13 @@ def test_knn_heatmap_is_knn_predict_on_the_grid():
     state = {"k": "4", "metric": "l1", "n_classes": "2", "dataset": "uniform", "n_points": "30"}
     result = widget.update("knn", state)
     image = plot_of(result, "knn-plane")["layout"]["images"][0]
-    z = image_cells(image, (knn.GRID, knn.GRID))  # the cell indices the reader sees, decoded
+    z = image_cells(image, (GRID, GRID))  # the cell indices the reader sees, decoded
     X, y = knn.make_data("uniform", 30, 2, 0.3, 0)
-    centres, grid = knn.plane_grid(knn.LIM, knn.GRID)
-    assert (image["x"], image["y"], image["sizex"]) == (-knn.LIM, knn.LIM, 2 * knn.LIM)  # the plane
+    centres, grid = plane_grid(LIM, GRID)
+    assert (image["x"], image["y"], image["sizex"]) == (-LIM, LIM, 2 * LIM)  # the plane
     png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))
     edge = len(png["palette"]) - 1                # the boundary, drawn in the picture
-    assert tuple(png["palette"][edge][:3]) == raster.hex_to_rgb(knn.TIE_COLOR)
+    assert tuple(png["palette"][edge][:3]) == raster.hex_to_rgb(TIE_COLOR)
     assert 0 < (png["rows"] == edge).mean() < 0.1
     expected = brute_force_predict(X.tolist(), y, grid[::37].tolist(), 4, "l1")
     tie_code = 2  # two classes, then the hatching colour
@@ -393,6 +440,14 @@ def test_knn_click_removes_nearest_point():
     assert len(removed["state"]["points"]) == 1
     reset = widget.update("knn", removed["state"], {"type": "action", "name": "reset"})
     assert reset["state"]["points"] == [] and reset["state"]["removed"] == []
+
+
+@pytest.mark.parametrize("points", [[[0.1, 0.2]], [[0.1, 0.2, 1.5]], [[0.1, 0.2, -1]],
+                                    [[0.1, 0.2, 5]], [[0.1, 0.2, 0], [0.3, 0.4, 9]]])
+def test_knn_refuses_added_points_that_are_not_x_y_and_a_class_with_a_colour(points):
+    result = widget.update("knn", {"points": points, "query": [0.1, 0.2]})
+    assert not result["ok"] and "'추가한 점' 상태가 올바르지 않습니다" in result["message"]
+    assert widget.update("knn", {"points": [[0.1, 0.2, 4]], "query": [0.1, 0.2]})["ok"]
 
 
 def test_knn_pinned_query_shows_neighbours_votes_and_distances():
@@ -479,7 +534,7 @@ def test_knn_empty_space_contours_are_kth_neighbour_distances():
     contour = next(t for t in plot_of(result, "knn-plane")["data"] if t["type"] == "contour")
     z = np.array(contour["z"]).ravel()
     X, _ = knn.make_data("blobs", 20, 3, 0.3, 0)
-    _, grid = knn.plane_grid(knn.LIM, knn.GRID)
+    _, grid = plane_grid(LIM, GRID)
     expected = np.sort(cdist(grid, X, "cityblock"), axis=1)[:, 2]
     np.testing.assert_allclose(z, expected, atol=1e-3)
     assert any("빈 공간" in t["text"] for t in outputs_of(result, "text"))

@@ -15,6 +15,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from demos import knn
+from demos.plotting import plane_grid
+from demos.widgets.knn import GRID, LIM
 
 
 def reference_map(X, y, points, k, metric):
@@ -71,13 +73,13 @@ def test_equal_after_sqrt_is_a_tie_even_if_the_squares_differ(selection):
 def test_decision_map_equals_the_plain_rule_with_mirrored_and_repeated_points(metric, k):
     # Pairs mirrored about grid columns and rows (equal true distances on the mirror line, squares
     # that differ by rounding), exact repeats, and points a hair apart.
-    centres, grid = knn.plane_grid(knn.LIM, knn.GRID)
+    centres, grid = plane_grid(LIM, GRID)
     col, row = centres[50], centres[40]
     X = np.array([[col + 0.3, 0.2], [col - 0.3, 0.2], [col + 0.6, 0.8], [col - 0.6, 0.8],
                   [-0.7, row + 0.25], [-0.7, row - 0.25], [0.4, -0.4], [0.4, -0.4],
                   [0.4 + 1e-9, -0.4], [-1.0, -1.0], [1.0, 1.0], [0.0, 0.9], [0.9, 0.0]])
     y = np.array([0, 1, 2, 0, 1, 2, 2, 1, 0, 1, 0, 2, 1])
-    got = knn._decision_map(X, y, grid, k, metric, reach=True)
+    got = knn.decision_map(X, y, grid, k, metric, reach=True)
     for ours, theirs in zip(got, reference_map(X, y, grid, k, metric)):
         np.testing.assert_array_equal(ours, theirs)
 
@@ -91,8 +93,8 @@ def test_decision_map_equals_the_plain_rule_on_small_integer_data(data):
     y = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
     k = data.draw(st.integers(1, n))
     metric = data.draw(st.sampled_from(["l1", "l2"]))
-    points = knn.rotate(knn.plane_grid(1.0, 12)[1], data.draw(st.sampled_from([0, 30, 45])))
-    got = knn._decision_map(X, y, points, k, metric, reach=True)
+    points = knn.rotate(plane_grid(1.0, 12)[1], data.draw(st.sampled_from([0, 30, 45])))
+    got = knn.decision_map(X, y, points, k, metric, reach=True)
     for ours, theirs in zip(got, reference_map(X, y, points, k, metric)):
         np.testing.assert_array_equal(ours, theirs)
 

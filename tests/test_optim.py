@@ -19,6 +19,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from demos import optim, plotting, widget
+from demos.widgets import optim as optim_widgets
 from png_decode import read_png
 
 HANGUL = re.compile(r"[가-힣]")
@@ -570,7 +571,7 @@ def test_optim_widget_defaults_render_every_output():
     paths = [o for o in outputs_of(r, "plot") if o["id"] == "paths"][0]
     assert paths["clickable"]
     fig = paths["figure"]
-    assert fig["layout"]["images"][0] == optim._contour_image("quadratic")   # level lines
+    assert fig["layout"]["images"][0] == optim_widgets._contour_image("quadratic")  # level lines
     names = {t.get("name") for t in fig["data"]}
     assert {optim.NAMES[m] for m in optim.OPTIMIZERS} <= names
     for f in (fig, plot_of(r, "loss"), plot_of(scheduled, "lr")):
@@ -738,20 +739,21 @@ def test_matches_torch_optim_when_available():
 
 def test_moving_the_step_scrubber_reuses_the_last_run_and_draws_the_same():
     state = widget.defaults("optim")
-    optim._widget_runs.cache_clear()
+    optim_widgets._runs.cache_clear()
     fresh = widget.update("optim", {**state, "progress": "40"})
     widget.update("optim", {**state, "progress": "70"})
     again = widget.update("optim", {**state, "progress": "40"})
-    assert optim._widget_runs.cache_info().hits == 2 and optim._widget_runs.cache_info().misses == 1
+    info = optim_widgets._runs.cache_info()
+    assert info.hits == 2 and info.misses == 1
     assert again == fresh
     widget.update("optim", {**state, "steps": "150"})
-    assert optim._widget_runs.cache_info().misses == 2      # other settings: a new run
+    assert optim_widgets._runs.cache_info().misses == 2      # other settings: a new run
 
 
 @pytest.mark.parametrize("name", list(optim.SURFACES))
 def test_contour_picture_draws_equally_spaced_levels_of_the_log_loss(name):
     surface = optim.SURFACES[name]
-    image = optim._contour_image(name)
+    image = optim_widgets._contour_image(name)
     (x0, x1), (y0, y1) = surface.window
     assert (image["x"], image["y"], image["sizex"], image["sizey"]) == (x0, y1, x1 - x0, y1 - y0)
     png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))

@@ -51,3 +51,18 @@ def test_category_image_draws_region_edges_two_pixels_wide_in_the_edge_colour():
     assert columns.tolist() == [2 * scale - 1, 2 * scale]    # both sides of the edge, every row
     assert (png["rows"] == edge_index).sum() == 2 * png["height"]
     np.testing.assert_array_equal(image_cells(image, regions.shape), regions)
+
+
+def test_level_lines_image_draws_each_whole_level_one_pixel_wide_in_its_colour():
+    s = np.tile(np.arange(51) / 10, (3, 1))         # s = x / 10: levels 0 .. 5 at x = 0, 10, .. 50
+    image = raster.level_lines_image(s, 5, ("#000000", "#ff0000"), (0, 51), (0, 3), shades=4,
+                                     opacity=0.8)
+    png = read_png(base64.b64decode(image["source"].split(",", 1)[1]))
+    rgba = png["palette"][png["rows"]]                             # (3, 51, 4)
+    alpha = rgba[0, :, 3]
+    assert np.flatnonzero(alpha == alpha.max()).tolist() == [0, 10, 20, 30, 40, 50]
+    assert alpha.max() == round(255 * 0.8)
+    # One pixel off a line is one pixel of distance away: fully transparent (shades fall over 1 px).
+    assert np.all(alpha[np.arange(51) % 10 != 0] == 0)
+    assert [tuple(rgba[0, x, :3]) for x in (0, 20, 50)] == [(0, 0, 0), (102, 0, 0), (255, 0, 0)]
+    assert (rgba[:, :, 3] == alpha).all()                          # every row the same

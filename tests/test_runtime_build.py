@@ -102,8 +102,9 @@ def test_in_the_wheel_a_widget_imports_only_its_own_module(tmp_path):
                             cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path / "site-packages")})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["demos.bridge", "demos.checks", "demos.conv", "demos.optim",
-                                     "demos.plotting", "demos.raster", "demos.widget",
-                                     "demos.widgets", "demos.widgets.conv", "demos.widgets.optim"]
+                                     "demos.optim_surfaces", "demos.plotting", "demos.raster",
+                                     "demos.widget", "demos.widgets", "demos.widgets.conv",
+                                     "demos.widgets.optim"]
 
 
 # Imports the demos package from an unpacked wheel with compiling switched off: a module whose

@@ -16,7 +16,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from conftest import mkdocs_build
+from conftest import mkdocs_build, project_copy
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = ROOT / "notes"
@@ -305,6 +305,20 @@ def test_demo_placeholders_follow_front_matter(site, number):
 # Roadmap, log, home, navigation, search.
 # ---------------------------------------------------------------------------------------------
 
+def test_strict_build_fails_naming_a_placed_widget_no_module_declares(tmp_path):
+    project = project_copy(tmp_path / "project")
+    note = project / "notes" / "lecture-03.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("demos:\n", "demos:\n  no-such-demo: 2\n", 1),
+                    encoding="utf-8")
+    result = mkdocs_build(tmp_path / "site", project)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log
+    warnings = [line for line in log.splitlines() if "WARNING" in line]
+    assert len(warnings) == 1, log
+    assert "notes/lecture-03.md: demos: 'no-such-demo'" in warnings[0]
+    assert "not a declared widget" in warnings[0] and "optim" in warnings[0]
+
+
 def test_roadmap_and_log_pages(site):
     roadmap = article(site, "roadmap")
     text = words(roadmap)
@@ -372,3 +386,29 @@ def test_no_asset_from_outside_the_site(site):
         assert not loaded, f"{page} loads {loaded}"
         assert "@import" not in html
         assert "fonts.googleapis" not in html
+
+
+def test_every_page_links_the_hooks_assets_once_with_the_runtime_scripts_first(site):
+    for page in ["index.html", "lectures/lecture-05/index.html", "notebooks/conv/index.html"]:
+        html = (site / page).read_text(encoding="utf-8")
+        scripts = [s.rsplit("/", 1)[-1] for s in re.findall(r'<script src="([^"]+)"', html)]
+        styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+        # The extra scripts follow Material's bundle (a notebook's own script sits in the content).
+        bundle = next(i for i, name in enumerate(scripts) if name.startswith("bundle."))
+        assert scripts[bundle + 1:bundle + 4] == ["config.js", "boot.js", "theme.js"], page
+        for name in ["katex.min.js", "auto-render.min.js", "katex-init.js", "questions.js"]:
+            assert scripts.count(name) == 1, (page, name)
+        for name in ["host.css", "cells.css", "notebooks.css", "katex.min.css"]:
+            assert sum(s.endswith("/" + name) for s in styles) == 1, (page, name)
+
+
+def test_link_assets_moves_first_scripts_ahead_and_never_links_twice():
+    from types import SimpleNamespace
+
+    from sitekit.site_files import link_assets
+
+    config = SimpleNamespace(extra_javascript=["a.js", "boot.js", "b.js"], extra_css=["x.css"])
+    link_assets(config, first_scripts=("config.js", "boot.js"), scripts=("b.js", "c.js"),
+                styles=("x.css", "y.css"))
+    assert config.extra_javascript == ["config.js", "boot.js", "a.js", "b.js", "c.js"]
+    assert config.extra_css == ["x.css", "y.css"]

@@ -518,6 +518,21 @@ def test_gallery_survives_a_broken_demo_with_a_warning(tmp_path):
     ET.fromstring(gallery.items[0].svg)
 
 
+def test_gallery_warns_of_each_placed_id_no_module_declares(tmp_path):
+    (tmp_path / "lecture-03.md").write_text("---\ndemos:\n  knn: 1\n  foo: 2\n---\n", encoding="utf-8")
+    (tmp_path / "lecture-07.md").write_text("---\ndemos:\n  foo: end\n---\n", encoding="utf-8")
+    widget = {"title": "T", "description": "", "svg": None, "error": None}
+    gallery = study_gallery.collect(tmp_path, tmp_path, {"widgets": {"knn": widget, "optim": widget},
+                                                         "error": None})
+    note = tmp_path.name
+    assert gallery.warnings == [
+        f"{note}/lecture-{n}.md: demos: 'foo'는 어느 demos 모듈의 WIDGETS도 선언하지 않은 위젯 id입니다 "
+        "(not a declared widget; 선언된 id: knn, optim)." for n in ("03", "07")]
+    # Without the list of declared widgets (a broken demos module) only that error is reported.
+    broken = study_gallery.collect(tmp_path, tmp_path, {"widgets": {}, "error": "ImportError: x"})
+    assert broken.warnings == ["데모 모음: 데모 목록을 읽을 수 없습니다: ImportError: x"]
+
+
 # ---------------------------------------------------------------------------------------------
 # Thumbnails.
 # ---------------------------------------------------------------------------------------------

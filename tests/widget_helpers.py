@@ -1,4 +1,7 @@
-"""Helpers shared by the browser tests of widgets: wait for a redraw, call Python from the page."""
+"""Helpers shared by the browser tests of widgets: open a widget, edit it and wait for its redraw,
+read what it shows, call Python from the page, measure a drawn figure.
+
+``selector`` is a widget root, e.g. ``'.cs231n-demo[data-demo="knn"]'``."""
 
 from __future__ import annotations
 
@@ -50,6 +53,87 @@ def wait_updated(page, selector: str, at_least: int = 1, timeout: int = 120_000)
         "([sel, n]) => { const r = document.querySelector(sel);"
         " return r && Number(r.dataset.updates || 0) >= n && r.cs231nWidget && !r.cs231nWidget.busy; }",
         arg=[selector, at_least], timeout=timeout)
+
+
+def open_widget(page, url: str, selector: str) -> None:
+    """Open ``url``, bring the widget into view and wait for its first output; it is ready."""
+    page.goto(url)
+    page.wait_for_selector(selector)
+    page.locator(selector).scroll_into_view_if_needed()
+    wait_updated(page, selector)
+    assert page.get_attribute(selector, "data-state") == "ready"
+
+
+def after(page, selector: str, action) -> None:
+    """Do ``action()`` (typing, a click...) and wait until the widget has redrawn once more and is idle."""
+    before = updates(page, selector)
+    action()
+    wait_updated(page, selector, before + 1)
+
+
+def edit(page, selector: str, control: str, value: str) -> None:
+    """Type ``value`` into a control and wait until the widget has redrawn once more."""
+    after(page, selector, lambda: page.fill(f'{selector} [data-control="{control}"]', value))
+
+
+def set_slider(page, selector: str, name: str, value: float) -> None:
+    """Move a slider to ``value`` (as a drag would: an input event) and wait for the redraw."""
+    after(page, selector, lambda: page.eval_on_selector(
+        f'{selector} [data-control="{name}"]',
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
+        value))
+
+
+def click_plot(page, selector: str, plot_id: str, fx: float, fy: float) -> None:
+    """Click at a fraction (fx, fy) of a plot's drawing area (0, 0 = top left); wait for the redraw."""
+    node = f'{selector} [data-plot="{plot_id}"]'
+    page.locator(node).scroll_into_view_if_needed()
+    x, y = page.evaluate("""([sel, fx, fy]) => {
+        const node = document.querySelector(sel);
+        const rect = node.getBoundingClientRect();
+        const xa = node._fullLayout.xaxis, ya = node._fullLayout.yaxis;
+        return [rect.left + xa._offset + fx * xa._length, rect.top + ya._offset + fy * ya._length];
+    }""", [node, fx, fy])
+    after(page, selector, lambda: page.mouse.click(x, y))
+
+
+def message(page, selector: str) -> str | None:
+    """The widget's (Korean) message about its input, or None when it shows none."""
+    node = page.locator(f"{selector} .cs231n-message")
+    return None if node.is_hidden() else node.inner_text()
+
+
+def stats_text(page, selector: str) -> str:
+    """All the text of the widget's stats output."""
+    return page.inner_text(f"{selector} .cs231n-stats")
+
+
+def stat(page, selector: str, label: str) -> str | None:
+    """The value shown beside a Korean stats label."""
+    return page.evaluate("""([sel, label]) => {
+        const text = document.querySelector(sel + ' .cs231n-stats').innerText;
+        const lines = text.split('\\n').map((s) => s.trim()).filter(Boolean);
+        const i = lines.indexOf(label);
+        return i >= 0 ? lines[i + 1] : null;
+    }""", [selector, label])
+
+
+def toggle_palette(page) -> None:
+    """Flip Material's light / dark palette with its toggle and wait until the page has the other
+    colour scheme."""
+    scheme = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    page.wait_for_function("(s) => document.body.dataset.mdColorScheme !== s", arg=scheme)
+
+
+PALETTE_COLOR_JS = """(variable) => { const s = document.createElement('span');
+  s.style.color = `var(${variable})`; document.body.append(s);
+  const c = getComputedStyle(s).color; s.remove(); return c; }"""
+
+
+def palette_color(page, variable: str = "--md-default-fg-color") -> str:
+    """A Material colour variable of the current scheme as the browser resolves it (rgb()/rgba())."""
+    return page.evaluate(PALETTE_COLOR_JS, variable)
 
 
 # Plotly's own measures of a drawn figure: its height, the plot area inside the margins, the length

@@ -186,40 +186,8 @@
     return abs !== 0 && (abs < 1e-3 || abs >= 1e6) ? value.toExponential(4) : String(+value.toPrecision(6));
   };
 
-  // Material's colour variables may hold hsla(... deg ...) or nested var() that Plotly cannot parse:
-  // let the browser resolve them on a probe element and hand Plotly plain rgb() strings.
-  function resolvedColor(cssValue, fallback) {
-    const probe = el("span", { style: `color: ${cssValue}; display: none` });
-    document.body.append(probe);
-    const color = getComputedStyle(probe).color;
-    probe.remove();
-    return color || fallback;
-  }
-
-  // Resolved once per colour scheme: reading computed styles on every redraw would force a
-  // style recalculation of the whole page each time.
-  let themeCache = null;
-  function themeLayout() {
-    themeCache ??= {
-      fg: resolvedColor("var(--md-default-fg-color)", "#222"),
-      grid: resolvedColor("var(--md-default-fg-color--lightest)", "#ddd"),
-      font: getComputedStyle(document.body).fontFamily,
-    };
-    return themeCache;
-  }
-
-  function themed(layout) {
-    const theme = themeLayout();
-    const axis = (a) => ({ gridcolor: theme.grid, zerolinecolor: theme.grid, linecolor: theme.grid, ...a });
-    const out = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", autosize: true,
-                  margin: { l: 48, r: 12, t: 36, b: 44 }, ...layout,
-                  font: { family: theme.font, color: theme.fg, size: 12, ...(layout.font || {}) } };
-    for (const key of Object.keys(out)) if (/^[xy]axis\d*$/.test(key)) out[key] = axis(out[key]);
-    if (!out.xaxis) out.xaxis = axis({});
-    if (!out.yaxis) out.yaxis = axis({});
-    if (out.legend) out.legend = { font: { color: theme.fg }, ...out.legend };
-    return out;
-  }
+  // Figures take the site's colours and font from theme.js, a script of every page.
+  const themed = (layout) => window.cs231nTheme.themed(layout);
 
   // ------------------------------------------------------------------------------------------
   // Controls: each builder returns {node, get(), set(raw)}; onChange(kind) reports edits.
@@ -843,7 +811,6 @@
 
   // Redraw every plot when the reader flips light / dark mode.
   new MutationObserver(() => {
-    themeCache = null;
     for (const node of document.querySelectorAll(".cs231n-plot")) if (node.cs231nFigure) drawPlot(node);
   }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 

@@ -49,29 +49,11 @@
   // Figures.
   // -------------------------------------------------------------------------------------------
 
-  // A Material colour variable as rgb()/rgba(): Plotly's colour parser rejects Material's
-  // "hsla(225deg, ...)" and silently falls back to #444 (unreadable on slate).
-  function paletteColor(variable, fallback) {
-    const probe = document.createElement("span");
-    probe.style.color = `var(${variable}, ${fallback})`;
-    document.body.append(probe);
-    const color = getComputedStyle(probe).color;
-    probe.remove();
-    return color || fallback;
-  }
-
-  // Colours follow Material's palette (light / slate): the figures themselves are transparent.
+  // Colours follow Material's palette (light / slate; theme.js, linked on every page); the
+  // figures themselves are transparent, and the page decides their width (phones).
   function themed(layout) {
-    const style = getComputedStyle(document.body);
-    const fg = paletteColor("--md-default-fg-color", "#222");
-    const grid = paletteColor("--md-default-fg-color--lightest", "#ddd");
-    const axis = (a) => ({ gridcolor: grid, zerolinecolor: grid, linecolor: grid, ...a });
-    const out = { paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", autosize: true,
-                  margin: { l: 48, r: 12, t: 36, b: 44 }, ...layout,
-                  font: { family: style.fontFamily, color: fg, size: 12, ...(layout.font || {}) } };
-    delete out.width;                      // the page decides the width (phones)
-    for (const key of Object.keys(out)) if (/^[xy]axis\d*$/.test(key)) out[key] = axis(out[key]);
-    if (out.legend) out.legend = { ...out.legend, font: { color: fg, ...(out.legend.font || {}) } };
+    const out = window.cs231nTheme.themed(layout);
+    delete out.width;
     return out;
   }
 
