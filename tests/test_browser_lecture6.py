@@ -9,7 +9,8 @@ import re
 import pytest
 
 from demos import bridge, widget
-from widget_helpers import call_all, call_error, close, updates, wait_updated
+from widget_helpers import (after, call_all, call_error, close, message, open_widget, set_slider,
+                            wait_updated)
 
 LECTURE_6 = "/lectures/lecture-06/"
 INIT = '.cs231n-demo[data-demo="init-depth"]'
@@ -17,27 +18,6 @@ NORM = '.cs231n-demo[data-demo="batchnorm"]'
 DROP = '.cs231n-demo[data-demo="dropout"]'
 PHONE = {"width": 390, "height": 844}
 HANGUL = re.compile(r"[가-힣]")
-
-
-def open_widget(page, site_url, selector: str) -> None:
-    page.goto(site_url + LECTURE_6)
-    page.locator(selector).scroll_into_view_if_needed()
-    wait_updated(page, selector)
-    assert page.get_attribute(selector, "data-state") == "ready"
-
-
-def after(page, selector: str, action) -> None:
-    """Do ``action()`` and wait until the widget has redrawn once more and is idle."""
-    before = updates(page, selector)
-    action()
-    wait_updated(page, selector, before + 1)
-
-
-def set_slider(page, selector: str, name: str, value: float) -> None:
-    after(page, selector, lambda: page.eval_on_selector(
-        f'{selector} [data-control="{name}"]',
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', {bubbles: true})); }",
-        value))
 
 
 def choose(page, selector: str, name: str, value: str) -> None:
@@ -50,11 +30,6 @@ def stats(page, selector: str) -> dict[str, str]:
         f"{selector} .cs231n-stats > div",
         "(items) => items.map((d) => [d.querySelector('dt').innerText.trim(),"
         " d.querySelector('dd').innerText.trim()])"))
-
-
-def message(page, selector: str) -> str | None:
-    node = page.locator(f"{selector} .cs231n-message")
-    return None if node.is_hidden() else node.inner_text()
 
 
 def texts(page, selector: str) -> str:
@@ -109,7 +84,7 @@ def drawn(page, selector: str, plot_id: str) -> bool:
 
 
 def test_init_depth_draws_the_collapse_then_follows_its_controls(page, site_url):
-    open_widget(page, site_url, INIT)
+    open_widget(page, site_url + LECTURE_6, INIT)
     assert drawn(page, INIT, "histograms") and drawn(page, INIT, "layers")
     assert same_stats(stats(page, INIT), cpython_stats(cpython("init-depth", {})))
     assert "0으로 줄어듭니다" in texts(page, INIT)
@@ -131,7 +106,7 @@ def test_init_depth_draws_the_collapse_then_follows_its_controls(page, site_url)
 
 
 def test_init_depth_bad_seed_is_explained_in_korean_and_can_be_fixed(page, site_url):
-    open_widget(page, site_url, INIT)
+    open_widget(page, site_url + LECTURE_6, INIT)
     after(page, INIT, lambda: page.fill(f'{INIT} [data-control="seed"]', "열"))
     text = message(page, INIT)
     assert text and "seed" in text and HANGUL.search(text)
@@ -142,7 +117,7 @@ def test_init_depth_bad_seed_is_explained_in_korean_and_can_be_fixed(page, site_
 
 
 def test_batchnorm_train_eval_batch_of_one_and_layer_norm(page, site_url):
-    open_widget(page, site_url, NORM)
+    open_widget(page, site_url + LECTURE_6, NORM)
     assert drawn(page, NORM, "batch") and drawn(page, NORM, "axis") and drawn(page, NORM, "running")
     assert same_stats(stats(page, NORM), cpython_stats(cpython("batchnorm", {})))
     assert "달라집니다" in texts(page, NORM)
@@ -164,7 +139,7 @@ def test_batchnorm_train_eval_batch_of_one_and_layer_norm(page, site_url):
 
 
 def test_batchnorm_bad_gamma_is_explained_in_korean_and_can_be_fixed(page, site_url):
-    open_widget(page, site_url, NORM)
+    open_widget(page, site_url + LECTURE_6, NORM)
     cell = f'{NORM} [data-control="affine"] input[data-cell="0,0"]'
     after(page, NORM, lambda: page.fill(cell, "두 배"))
     text = message(page, NORM)
@@ -177,7 +152,7 @@ def test_batchnorm_bad_gamma_is_explained_in_korean_and_can_be_fixed(page, site_
 
 
 def test_dropout_masks_conventions_and_everything_dropped(page, site_url):
-    open_widget(page, site_url, DROP)
+    open_widget(page, site_url + LECTURE_6, DROP)
     assert drawn(page, DROP, "units") and drawn(page, DROP, "masks")
     assert same_stats(stats(page, DROP), cpython_stats(cpython("dropout", {})))
     first = figure(page, DROP, "units")["data"][1]["y"]
