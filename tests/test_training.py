@@ -562,6 +562,9 @@ def test_batchnorm_widget_train_eval_and_layer_norm():
     np.testing.assert_allclose(after["x"], out[:, 0], atol=5e-4)
     same = outputs_of(train, "table")[1]["rows"][0]
     assert same[1] != same[2] and "달라집니다" in texts(train)
+    per_feature = outputs_of(train, "table")[0]["rows"]        # x̂: mean 0, std 1 per feature
+    assert [row[0] for row in per_feature] == ["특징 1", "특징 2", "특징 3", "특징 4"]
+    assert all(row[1] == 0 and abs(row[2] - 1) < 1e-3 for row in per_feature)
 
     evaluated = widget.update("batchnorm", {"norm": "bn_eval", "steps": "300", "momentum": "0.1"})
     same = outputs_of(evaluated, "table")[1]["rows"][0]
@@ -571,6 +574,7 @@ def test_batchnorm_widget_train_eval_and_layer_norm():
     assert "참값에 가깝지 않습니다" not in texts(evaluated)
     early = widget.update("batchnorm", {"norm": "bn_eval", "steps": "3", "momentum": "0.1"})
     assert "참값에 가깝지 않습니다" in texts(early)
+    assert abs(outputs_of(early, "table")[0]["rows"][0][2] - 1) > 0.2   # not normalised yet
 
     layer = widget.update("batchnorm", {"norm": "ln"})
     assert [o["id"] for o in outputs_of(layer, "plot")] == ["batch", "axis"]   # no running stats

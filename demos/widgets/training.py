@@ -401,15 +401,14 @@ def _running_figure(vm: dict) -> dict:
 
 
 def _xhat_table(vm: dict, norm: str) -> dict:
+    """Mean and std of x̂ over the axis normalised: per example (LN) or per feature (BN)."""
     x_hat = np.broadcast_to(vm["x_hat"], vm["x"].shape)
-    if norm == "ln":
-        return table(["", TEXT["mean"], TEXT["std"]],
-                     [[TEXT["example"].format(i=i + 1), round(float(row.mean()), 3) + 0.0,
-                       round(float(row.std()), 3)] for i, row in enumerate(x_hat[:SHOWN_ROWS])],
-                     caption=TEXT["xhat_ln"])
-    return table(["", *[TEXT["feature"].format(d=d + 1) for d in range(FEATURES)]],
-                 [[TEXT["mean"], *(np.round(x_hat.mean(axis=0), 3) + 0.0)],   # + 0.0: no "-0"
-                  [TEXT["std"], *np.round(x_hat.std(axis=0), 3)]], caption=TEXT["xhat_bn"])
+    groups = x_hat[:SHOWN_ROWS] if norm == "ln" else x_hat.T
+    name = TEXT["example"] if norm == "ln" else TEXT["feature"]
+    return table(["", TEXT["mean"], TEXT["std"]],
+                 [[name.format(i=k + 1, d=k + 1), round(float(g.mean()), 3) + 0.0,  # no "-0"
+                   round(float(g.std()), 3)] for k, g in enumerate(groups)],
+                 caption=TEXT["xhat_ln" if norm == "ln" else "xhat_bn"])
 
 
 def _same_example(vm: dict, norm: str) -> list[dict]:
