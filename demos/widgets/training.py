@@ -83,7 +83,8 @@ TEXT = {
               "(exploding gradient).",
     "healthy": "activation의 퍼짐이 층을 지나도 같은 자릿수에 머물고, gradient도 첫 층까지 비슷한 크기로 "
                "전달됩니다. 학습하기 좋은 초기화입니다.",
-    "depth_formula": r"\begin{aligned} h_l &= f(\mathrm{BN}(h_{l-1} W_l + b))\ [+\ h_{l-1}] \\ "
+    "depth_formula": r"\begin{aligned} z_l &= h_{l-1} W_l + b \\ h_l &= f(\mathrm{BN}(z_l))\ "
+                     r"[+\ h_{l-1}] \\ "
                      r"W_l &\sim \mathcal{N}(0, \sigma^2) \\ \text{Xavier: } \sigma &= "
                      r"\sqrt{2 / (D_{in} + D_{out})} \\ \text{Kaiming: } \sigma &= "
                      r"\text{gain} / \sqrt{D_{in}} \\ \text{gain}_{\mathrm{ReLU}} &= \sqrt{2},\ "
@@ -162,7 +163,7 @@ TEXT = {
     "stat_kept": "이번 마스크로 남은 뉴런",
     "stat_train": "학습 출력의 평균 (K개)",
     "drop_table": "두 방식: 마스크 {K}개에 대한 학습 출력 평균 vs 평가 출력",
-    "drop_columns": ["방식", "학습: s의 평균", "평가: s", "차이"],
+    "drop_columns": ["방식", "학습 s 평균", "평가 s", "차이"],
     "agree": "두 방식 모두 학습 출력의 평균이 평가 출력으로 모입니다 (마스크가 많을수록 가까움). 두 방식의 "
              "값은 전체 배율 1−p만 다르고, 그 차이는 다음 층의 가중치가 흡수합니다.",
     "p_names": "주의: 강의 코드와 노트의 p는 '남길 확률'(keep probability)이라 '평가 때 p를 곱한다'고 "
