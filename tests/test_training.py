@@ -607,10 +607,13 @@ def test_batchnorm_widget_refuses_bad_input_in_korean():
 def test_dropout_widget_both_conventions_agree_in_expectation():
     result = widget.update("dropout", {"p": "0.5", "masks": "4000"})
     assert result["ok"], result
-    rows = outputs_of(result, "table")[0]["rows"]
-    for _, mean, evaluated, difference in rows:
-        assert abs(difference) < 0.05 * abs(evaluated)
-    assert rows[0][2] == pytest.approx(0.5 * rows[1][2], abs=1e-4)
+    table = outputs_of(result, "table")[0]
+    assert table["columns"] == ["", "강의 방식", "Inverted"]
+    means, evaluated, difference = (row[1:] for row in table["rows"])
+    for k in range(2):
+        assert abs(difference[k]) < 0.05 * abs(evaluated[k])
+        assert difference[k] == pytest.approx(means[k] - evaluated[k], abs=2e-4)
+    assert evaluated[0] == pytest.approx(0.5 * evaluated[1], abs=1e-4)
     units = plot_of(result, "units")["data"]
     h, mask = np.array(units[0]["y"]), np.array(units[1]["y"]) > 0
     np.testing.assert_allclose(np.array(units[1]["y"])[mask], 2 * h[mask], atol=1e-3)

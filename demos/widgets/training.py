@@ -163,7 +163,7 @@ TEXT = {
     "stat_kept": "이번 마스크로 남은 뉴런",
     "stat_train": "학습 출력의 평균 (K개)",
     "drop_table": "두 방식: 마스크 {K}개에 대한 학습 출력 평균 vs 평가 출력",
-    "drop_columns": ["방식", "학습 s 평균", "평가 s", "차이"],
+    "drop_rows": ["학습: s의 평균", "평가: s", "차이"],
     "agree": "두 방식 모두 학습 출력의 평균이 평가 출력으로 모입니다 (마스크가 많을수록 가까움). 두 방식의 "
              "값은 전체 배율 1−p만 다르고, 그 차이는 다음 층의 가중치가 흡수합니다.",
     "p_names": "주의: 강의 코드와 노트의 p는 '남길 확률'(keep probability)이라 '평가 때 p를 곱한다'고 "
@@ -524,8 +524,10 @@ def _render_dropout(p, convention, masks, units, draws):
     vm = view_dropout(p, convention, masks, int(units), int(draws or 0))
     K = len(vm["vanilla"])
     means = {key: float(vm[key + "_mean"][-1]) for key in ("vanilla", "inverted")}
-    rows = [[TEXT[key], round(means[key], 4), round(vm[key + "_eval"], 4),
-             round(means[key] - vm[key + "_eval"], 4)] for key in ("vanilla", "inverted")]
+    values = [[means[key], vm[key + "_eval"], means[key] - vm[key + "_eval"]]
+              for key in ("vanilla", "inverted")]
+    rows = [[name, round(a, 4), round(b, 4)] for name, a, b in zip(TEXT["drop_rows"], *values)]
+    columns = ["", TEXT["vanilla"], TEXT["inverted"]]
     return [
         stats([(TEXT["stat_p"], f"{p:g} / {1 - p:g}"),
                (TEXT["stat_kept"], f"{int(vm['mask'].sum())} / {len(vm['mask'])}"),
@@ -537,7 +539,7 @@ def _render_dropout(p, convention, masks, units, draws):
         plot("masks", _masks_figure(vm)),
         legend([(TEXT["vanilla"], BEFORE, "square"), (TEXT["inverted"], AFTER, "square"),
                 (TEXT["eval_out"], TIE_COLOR, "dash"), (TEXT["mean_over"], TIE_COLOR, "line")]),
-        table(TEXT["drop_columns"], rows, caption=TEXT["drop_table"].format(K=K)),
+        table(columns, rows, caption=TEXT["drop_table"].format(K=K)),
         text(TEXT["all_dropped"], "warn") if p == 1 else text(TEXT["agree"], "ok"),
         text(TEXT["p_names"].format(keep=round(1 - p, 6))), math_output(TEXT["drop_formula"])]
 
