@@ -591,6 +591,8 @@ def test_batchnorm_widget_with_one_example_explains_the_zero_variance():
     assert "분산이 0" in warning and "β" in warning
     after = plot_of(result, "batch")["data"][2]
     assert (after["x"], after["y"]) == ([0.5], [0.0])
+    # no "same example in another batch" table: with one example there is no other example
+    assert [t["caption"] for t in outputs_of(result, "table")] == [training_widgets.TEXT["xhat_bn"]]
     evaluated = widget.update("batchnorm", {"batch": "1", "norm": "bn_eval"})
     assert evaluated["ok"] and "예제 1개짜리 배치도" in texts(evaluated)
 
@@ -632,3 +634,14 @@ def test_dropout_widget_with_everything_dropped_and_bad_input():
     assert not bad["ok"] and "1 이하" in bad["message"]
     bad = widget.update("dropout", {"masks": "0"})
     assert not bad["ok"] and "마스크 수" in bad["message"]
+
+
+@pytest.mark.parametrize("widget_id, state", [
+    ("init-depth", {"depth": "1"}), ("init-depth", {"depth": "20"}), ("batchnorm", {"batch": "1"}),
+    ("batchnorm", {"batch": "64", "norm": "ln"}), ("dropout", {"masks": "1"})])
+def test_pictures_are_never_lower_than_the_hosts_plot_box(widget_id, state):
+    """host.css gives every plot at least 240 px: a lower figure would leave an empty band."""
+    result = widget.update(widget_id, state)
+    assert result["ok"], result
+    for output in outputs_of(result, "plot"):
+        assert output["figure"]["layout"]["height"] >= training_widgets.MIN_HEIGHT, output["id"]

@@ -37,6 +37,7 @@ TRAIN_BATCH = 32             # the training batches that move the running statis
 MAX_STEPS = 300
 SHOWN_ROWS = 8               # examples drawn in the batch heatmap
 LAYER_SEED = 6               # the dropout widget's layer (its activations h and weights w)
+MIN_HEIGHT = 240             # the host's plot box is never lower (host.css)
 
 TEXT = {
     # init-depth
@@ -241,7 +242,7 @@ def _histogram_figure(vm: dict) -> dict:
              "zmax": HIST_ZMAX, "colorscale": INK_SCALE, "showscale": False, "ygap": 1,
              "hovertemplate": TEXT["hist_hover"]}]
     return {"data": data, "layout": chart_layout(
-        TEXT["hist_title"], 120 + 12 * depth, margin={"l": 44, "r": 12, "t": 36, "b": 44},
+        TEXT["hist_title"], max(MIN_HEIGHT, 120 + 12 * depth),
         xaxis={"title": {"text": TEXT["hist_x"]}, "range": [float(edges[0]), float(edges[-1])]},
         yaxis={"autorange": "reversed", "ticksuffix": TEXT["layer"],
                "dtick": 1 if depth <= 10 else 2})}
@@ -368,8 +369,8 @@ def _axis_figure(vm: dict, norm: str) -> dict:
                "yanchor": "bottom", "showarrow": False}
               for key, x in (("axis_before", 0.23), ("axis_after", 0.77))]
     ticks = {"tickvals": list(range(FEATURES)), "ticktext": [str(d + 1) for d in range(FEATURES)]}
-    layout = chart_layout(TEXT["axis_title"], 80 + 26 * rows, shapes=shapes, annotations=titles,
-                          margin={"l": 56, "r": 8, "t": 56, "b": 28},
+    layout = chart_layout(TEXT["axis_title"], max(MIN_HEIGHT, 80 + 26 * rows), shapes=shapes,
+                          annotations=titles, margin={"l": 56, "r": 8, "t": 56, "b": 28},
                           xaxis={"domain": [0, 0.46], **ticks}, yaxis={"autorange": "reversed"},
                           xaxis2=axis_style(domain=[0.54, 1], anchor="y", **ticks))
     layout["title"]["y"] = 0.98
@@ -432,7 +433,7 @@ def _render_norm(norm, batch, momentum, steps, affine, eps, seed):
     outputs += [plot("batch", _scatter_figure(vm)),
                 legend([(TEXT["before"], BEFORE, "circle-open"), (TEXT["after"], AFTER, "circle")]),
                 plot("axis", _axis_figure(vm, norm)), text(TEXT["axis_note"]),
-                _xhat_table(vm, norm), *_same_example(vm, norm)]
+                _xhat_table(vm, norm), *([] if vm["error"] else _same_example(vm, norm))]
     if norm != "ln":
         rm = vm["running"][0][-1, 0]
         if norm == "bn_eval" and abs(rm - FEATURE_MEANS[0]) > 0.2 * FEATURE_STDS[0]:
@@ -522,7 +523,6 @@ def _masks_figure(vm: dict) -> dict:
 
 def _render_dropout(p, convention, masks, units, draws):
     vm = view_dropout(p, convention, masks, int(units), int(draws or 0))
-    K = len(vm["vanilla"])
     means = {key: float(vm[key + "_mean"][-1]) for key in ("vanilla", "inverted")}
     values = [[means[key], vm[key + "_eval"], means[key] - vm[key + "_eval"]]
               for key in ("vanilla", "inverted")]
@@ -539,7 +539,7 @@ def _render_dropout(p, convention, masks, units, draws):
         plot("masks", _masks_figure(vm)),
         legend([(TEXT["vanilla"], BEFORE, "square"), (TEXT["inverted"], AFTER, "square"),
                 (TEXT["eval_out"], TIE_COLOR, "dash"), (TEXT["mean_over"], TIE_COLOR, "line")]),
-        table(columns, rows, caption=TEXT["drop_table"].format(K=K)),
+        table(columns, rows, caption=TEXT["drop_table"].format(K=len(vm["vanilla"]))),
         text(TEXT["all_dropped"], "warn") if p == 1 else text(TEXT["agree"], "ok"),
         text(TEXT["p_names"].format(keep=round(1 - p, 6))), math_output(TEXT["drop_formula"])]
 
