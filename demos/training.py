@@ -292,8 +292,8 @@ def _forward(x, weights, activation, batchnorm, residual, bias) -> dict:
     previous = x
     for l in range(L):
         z[l] = previous @ weights[l] + bias
-        if batchnorm:
-            u[l] = (z[l] - z[l].mean(axis=0)) / np.sqrt(z[l].var(axis=0) + BN_EPS)
+        if batchnorm:       # training mode, gamma 1, beta 0
+            u[l] = _normalise(z[l], z[l].mean(axis=0), z[l].var(axis=0), 1.0, 0.0, BN_EPS)
         else:
             u[l] = z[l]
         a[l], local[l] = _activate(activation, u[l])
