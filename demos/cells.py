@@ -32,11 +32,16 @@ from typing import Any
 
 from demos.bridge import to_jsonable
 
-__all__ = ["MAX_OUTPUT", "MAX_VALUE", "MAX_FIGURES", "run", "reset", "split_last_expression"]
+__all__ = ["MAX_OUTPUT", "MAX_VALUE", "MAX_FIGURES", "MAX_POINTS", "run", "reset",
+           "split_last_expression"]
 
 MAX_OUTPUT = 20_000   # characters of stdout / stderr kept (a print in a long loop must not flood the page)
 MAX_VALUE = 5_000     # characters of the last value's repr
 MAX_FIGURES = 10
+# Points one figure may draw one by one: Plotly makes an SVG element of every marker, bar or text
+# label, on the page's only thread (300,000 markers freeze the page for many seconds). Lines,
+# histograms and heatmaps are drawn whole and have no such limit.
+MAX_POINTS = 20_000
 
 _NAMESPACES: dict[str, dict[str, Any]] = {}
 _COUNTS: dict[str, int] = {}
@@ -144,12 +149,55 @@ def _warning_line(message: Warning | str, category: type, filename: str, lineno:
     return f"경고, {where}: {category.__name__}: {message}"
 
 
+def _values(value: Any) -> int:
+    """How many numbers (or labels) an array attribute of a trace holds: an ndarray's size, the
+    leaves of nested lists; 0 for a scalar."""
+    if hasattr(value, "shape") and hasattr(value, "size"):      # a NumPy array
+        return int(value.size)
+    if isinstance(value, (list, tuple)):
+        return sum(_values(v) if isinstance(v, (list, tuple)) or hasattr(v, "shape") else 1
+                   for v in value)
+    return 0
+
+
+def _points(trace: Any) -> int:
+    """A trace's points: the values of its longest array, nested ones (marker.color) included."""
+    if not isinstance(trace, dict):
+        return 0
+    return max((_points(v) if isinstance(v, dict) else _values(v) for v in trace.values()), default=0)
+
+
+_ONE_BY_ONE = ("bar", "funnel", "waterfall")                # an SVG element per point, always
+_SCATTERS = ("scatter", "scatterpolar", "scatterternary")   # per point when they show markers or text
+
+
+def _drawn_points(trace: Any) -> int:
+    """The points of ``trace`` that Plotly draws as SVG elements one by one (0 for a line, a
+    histogram, a heatmap...). A scatter without ``mode`` shows markers only below 20 points."""
+    if not isinstance(trace, dict):
+        return 0
+    kind, points = trace.get("type", "scatter"), _points(trace)
+    if kind in _ONE_BY_ONE:
+        return points
+    mode = str(trace.get("mode") or ("lines+markers" if points < 20 else "lines"))
+    return points if kind in _SCATTERS and ("markers" in mode or "text" in mode) else 0
+
+
 def _figure(fig: Any) -> dict:
-    """Validate a Plotly figure given to show(): a dict with a list under "data" -> JSON-ready dict."""
+    """Validate a Plotly figure given to show(): a dict with a list under "data" -> JSON-ready dict.
+    More than MAX_POINTS points drawn one by one raise a Korean ValueError that says how to thin
+    them."""
     if hasattr(fig, "to_plotly_json"):  # a plotly.graph_objects.Figure, where plotly exists
         fig = fig.to_plotly_json()
     if not isinstance(fig, dict) or not isinstance(fig.get("data"), (list, tuple)):
         raise TypeError("show()에는 {'data': [...], 'layout': {...}} 형태의 Plotly 그림(dict)을 주세요.")
+    points = sum(_drawn_points(trace) for trace in fig["data"])
+    if points > MAX_POINTS:
+        step = -(-points // MAX_POINTS)
+        raise ValueError(f"그림 하나에는 점(marker)과 막대를 {MAX_POINTS:,}개까지 그립니다 (이 그림: "
+                         f"{points:,}개). 더 많으면 브라우저가 그리는 동안 페이지가 멈춥니다. "
+                         f"x[::{step}], y[::{step}]처럼 골라 줄이거나, 선(mode='lines')이나 "
+                         "histogram으로 그리세요.")
     return to_jsonable({"data": fig["data"], "layout": fig.get("layout", {})})
 
 
@@ -196,7 +244,8 @@ def run(code: str, namespace: str = "default") -> dict:
     warned: dict[str, None] = {}  # warning lines in order, each once (a warning in a loop repeats)
 
     def show(fig: Any) -> None:
-        """Draw a Plotly figure ({'data': [...], 'layout': {...}}) below the cell."""
+        """Draw a Plotly figure ({'data': [...], 'layout': {...}}) below the cell (at most
+        MAX_POINTS markers or bars)."""
         if len(figures) >= MAX_FIGURES:
             raise ValueError(f"한 셀에서 그림은 최대 {MAX_FIGURES}개까지 그릴 수 있습니다.")
         figures.append(_figure(fig))

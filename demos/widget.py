@@ -40,10 +40,11 @@ from pathlib import Path
 from typing import Any, Callable
 
 from demos.bridge import to_jsonable
-from demos.checks import parse_number  # re-exported: callers use demos.widget.parse_number
+from demos.checks import excerpt, parse_number  # parse_number is re-exported
 
 __all__ = [
-    "number", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden", "button",
+    "number", "textbox", "slider", "select", "checkboxes", "toggle", "matrix", "records", "hidden",
+    "button",
     "widget", "stats", "table", "plot", "legend", "with_legend", "plot_figures", "text", "math",
     "parse_number", "click_xy", "registry", "preload", "describe", "update",
 ]
@@ -59,6 +60,14 @@ def number(name: str, label: str, default: float, *, min: float | None = None,
     """A text box for one number; ``integer`` rejects 2.5, ``min``/``max`` are inclusive."""
     return {"kind": "number", "name": name, "label": label, "default": str(default), "min": min,
             "max": max, "step": step, "integer": integer, "help": help}
+
+
+def textbox(name: str, label: str, default: str, *, max_length: int = 200,
+            help: str | None = None) -> dict:
+    """A text box for words (e.g. a sentence to tokenize); the raw value is the text, checked by
+    the widget's ``render``. Longer than ``max_length`` characters is refused."""
+    return {"kind": "textbox", "name": name, "label": label, "default": str(default),
+            "max_length": max_length, "help": help}
 
 
 def slider(name: str, label: str, default: float, *, min: float, max: float, step: float,
@@ -232,10 +241,17 @@ def _parse_control(control: dict, raw: Any) -> Any:
         value = parse_number(raw, control["label"], integer=control["integer"],
                              min=control["min"], max=control["max"])
         return value
+    if kind == "textbox":
+        if not isinstance(raw, str):
+            raise ValueError(f"'{control['label']}'에는 글자를 입력하세요.")
+        if len(raw) > control["max_length"]:
+            raise ValueError(f"'{control['label']}'은(는) {control['max_length']}자 이하여야 합니다 "
+                             f"(입력: {len(raw)}자).")
+        return raw
     if kind == "select":
         allowed = [value for value, _ in control["options"]]
         if raw not in allowed:
-            raise ValueError(f"'{control['label']}'에서 목록에 있는 값을 고르세요 (입력값: '{raw}').")
+            raise ValueError(f"'{control['label']}'에서 목록에 있는 값을 고르세요 (입력값: '{excerpt(raw)}').")
         return raw
     if kind == "checkboxes":
         allowed = [value for value, _ in control["options"]]

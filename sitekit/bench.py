@@ -79,17 +79,20 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 LATENCY_JS = """
-async ([widgetId, changes]) => {
+async ([widgetId, changes, textEdit]) => {
   const root = document.querySelector(`.cs231n-demo[data-demo="${widgetId}"]`);
   root.scrollIntoView({ block: "center" });
   await window.cs231n.ready();
   await root.cs231nWidget.activate();
-  const input = root.querySelector('input[type="text"][data-control], input[type="range"][data-control]');
+  const input = textEdit ? root.querySelector(`input[data-control="${textEdit[0]}"]`)
+                         : root.querySelector('input[type="text"][data-control], input[type="range"][data-control]');
   if (!input) return null;
   const original = input.value;
-  // A number box alternates between its value + 1 and its value, starting with a change.
-  const values = input.type === "range" ? [input.min, input.max].map(Number)
-                                       : [Number(original) + 1, Number(original)];
+  // A number box alternates between its value + 1 and its value, starting with a change; a text
+  // edit of TEXT_EDITS between its two texts.
+  const values = textEdit ? textEdit[1]
+               : input.type === "range" ? [input.min, input.max].map(Number)
+                                        : [Number(original) + 1, Number(original)];
   const times = [];
   for (let i = 0; i < changes; i++) {
     const updated = new Promise((resolve) => root.addEventListener("cs231n:updated", resolve, { once: true }));
@@ -112,6 +115,9 @@ async ([widgetId, changes]) => {
 # loading (another widget in view starting up). As in any benchmark, they are warm-up: reported
 # on their own (the first edit, and the slowest), not mixed into the measured edits.
 WARM_UP_EDITS = 10
+# Widgets whose first text box is not a number: (control, two texts to alternate between).
+TEXT_EDITS = {"backprop-graph": ("values", ["x=-3, y=5, z=-4", "x=-2, y=5, z=-4"]),
+              "attention": ("sentence", ["the cat sat on the mat", "the dog sat on the mat"])}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -270,7 +276,8 @@ def latency_table(browser, url: str, pages: dict[str, str], changes: int) -> Non
     context, page = new_page(browser, INIT_SCRIPT)
     for widget_id, path in sorted(pages.items()):
         page.goto(url + path)
-        measured = page.evaluate(LATENCY_JS, [widget_id, WARM_UP_EDITS + changes])
+        measured = page.evaluate(LATENCY_JS, [widget_id, WARM_UP_EDITS + changes,
+                                              TEXT_EDITS.get(widget_id)])
         if not measured:
             rows.append([widget_id, path, "-", "-", "-", "-", "-", "-"])
             continue

@@ -8,8 +8,9 @@ In a page's Markdown (the site's own sections, e.g. a note's ``extra:``)::
     ```
 
 becomes a ``<div class="cs231n-cell">`` holding the code highlighted by Pygments, so it reads well
-before (or without) JavaScript. ``docs/assets/cs231n/cells.js`` turns it into an editor with 실행 /
-중지 / 되돌리기 buttons that runs the code in the page's Pyodide worker (``demos.cells.run``).
+before (or without) JavaScript; a ``<noscript>`` line says that JavaScript would run it.
+``docs/assets/cs231n/cells.js`` turns it into an editor with 실행 / 중지 / 되돌리기 buttons that runs
+the code in the page's Pyodide worker (``demos.cells.run``).
 
 Attributes on the div (the browser's contract):
 
@@ -40,6 +41,10 @@ CODEMIRROR_DIR = Path(__file__).resolve().parents[1] / "node_modules" / "codemir
 CODEMIRROR_FILES = ("lib/codemirror.js", "lib/codemirror.css", "mode/python/python.js",
                     "addon/edit/matchbrackets.js", "LICENSE")
 _OPTIONS = ("title",)
+# What a cell says when JavaScript is off: its code stays readable, but nothing can run it (kept
+# out of the search index, like the demo boxes' line).
+CELL_NOSCRIPT = ('<noscript data-search-exclude><p class="cs231n-noscript">JavaScript를 켜면 이 코드를 '
+                 '브라우저에서 고치고 실행할 수 있습니다. 지금은 읽기만 할 수 있습니다.</p></noscript>')
 
 
 def codemirror_version() -> str:
@@ -85,7 +90,7 @@ def format_cell(source, language, class_name, options, md, **kwargs) -> str:
     heading = f'<p class="cs231n-cell-title">{html.escape(title)}</p>' if title else ""
     # Material styles Pygments output inside .highlight; the code's text is the cell's source.
     return (f'<div {attr_text}>{heading}<div class="highlight cs231n-cell-static">'
-            f'<pre><span></span><code>{code}</code></pre></div></div>')
+            f'<pre><span></span><code>{code}</code></pre></div>{CELL_NOSCRIPT}</div>')
 
 
 def custom_fence() -> dict:

@@ -31,6 +31,11 @@ from sitekit.notes_model import (COURSE_TITLES, Lecture, Part, Question, Section
 
 EMPTY_TEXT = "아직 작성하지 않았습니다."
 DEMO_BOX_TITLE = "직접 해보기 (인터랙티브 데모)"
+# What a demo box says when JavaScript is off (the widget inside it is drawn by JavaScript); kept
+# out of the search index, which would otherwise list it on every page with a demo.
+DEMO_NOSCRIPT = ('<noscript data-search-exclude><p class="cs231n-noscript">이 데모는 JavaScript가 '
+                 '필요합니다. 브라우저에서 JavaScript를 켜면 이 자리에서 Python(Pyodide)과 NumPy가 '
+                 '실행됩니다.</p></noscript>')
 EXTRA_TITLE = "사이트 보충 자료"
 OVERVIEW_TITLE = "강의 개요"
 
@@ -257,7 +262,7 @@ def demo_box(widget_id: str) -> str:
     return (f'<div class="cs231n-site cs231n-demo-box admonition example" id="demo-{html.escape(widget_id)}">\n'
             f'<p class="admonition-title">{DEMO_BOX_TITLE}</p>\n'
             f'<div class="cs231n-demo" data-demo="{html.escape(widget_id)}" data-state="idle">'
-            '</div>\n</div>\n')
+            f'</div>\n{DEMO_NOSCRIPT}\n</div>\n')
 
 
 def place_demos(rendered: str, placements: list[tuple[str, int | str]]) -> tuple[str, str, list[str]]:
@@ -285,8 +290,12 @@ def place_demos(rendered: str, placements: list[tuple[str, int | str]]) -> tuple
     return rendered, "".join(tail), warnings
 
 
+_OVERVIEW_PLACE = re.compile(r"^overview\s+(\d+)$")
+
+
 def read_placements(meta: dict) -> tuple[list[tuple[str, int | str]], list[str]]:
-    """Front matter ``demos: {widget id: item number | "end"}`` -> placements, warnings."""
+    """Front matter ``demos: {widget id: item number | "end" | "overview N"}`` -> placements
+    (``"overview N"`` read as ``("overview", N)``), warnings."""
     demos = meta.get("demos")
     if demos is None:
         return [], []
@@ -298,9 +307,11 @@ def read_placements(meta: dict) -> tuple[list[tuple[str, int | str]], list[str]]
             warnings.append(f"데모 id '{widget_id}'는 영문 소문자, 숫자, '-', '_'만 쓸 수 있습니다.")
         elif where == "end" or (isinstance(where, int) and not isinstance(where, bool) and where >= 1):
             placements.append((widget_id, where))
+        elif isinstance(where, str) and (match := _OVERVIEW_PLACE.match(where)) and int(match[1]):
+            placements.append((widget_id, ("overview", int(match[1]))))
         else:
-            warnings.append(f"데모 '{widget_id}'의 위치 '{where}'는 1 이상의 항목 번호나 "
-                            "'end'여야 합니다.")
+            warnings.append(f"데모 '{widget_id}'의 위치 '{where}'는 1 이상의 항목 번호, 'end', "
+                            "또는 'overview 3'(강의 개요의 3번째 항목 뒤)이어야 합니다.")
     return placements, warnings
 
 
@@ -314,6 +325,53 @@ def read_extra(meta: dict) -> tuple[str, list[str]]:
     if isinstance(extra, str):
         return extra, []
     return "", ["머리말의 'extra:'는 Markdown 문자열(또는 문자열 목록)이어야 합니다."]
+
+
+_MARKDOWN_ITEM = re.compile(r"^(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
+
+
+def _top_level_items(lines: list[str]) -> list[int]:
+    """Markdown lines -> for each item of the first top-level list, the index of the line just
+    after it (its continuation lines are indented; a blank line ends it unless an indented line
+    follows)."""
+    start = next((i for i, line in enumerate(lines) if _MARKDOWN_ITEM.match(line)), None)
+    ends = []
+    while start is not None:
+        end = start + 1
+        while end < len(lines) and (lines[end][:1] in (" ", "\t") and lines[end].strip()
+                                    or not lines[end].strip() and end + 1 < len(lines)
+                                    and lines[end + 1][:1] in (" ", "\t")):
+            end += 1
+        ends.append(end)
+        following = next((i for i in range(end, len(lines)) if lines[i].strip()), None)
+        start = following if following is not None and _MARKDOWN_ITEM.match(lines[following]) \
+            else None
+    return ends
+
+
+def place_in_overview(page: RenderedPage, overview: str,
+                      placements: list[tuple[str, int]]) -> tuple[str, list[str]]:
+    """Demo boxes after items of the overview's first top-level list: ``placements`` are
+    ``(widget id, item number)``. -> (overview Markdown with the boxes' placeholders, warnings).
+
+    The box closes the list after that item and the next items start a new one, so this suits
+    bullet lists (an ordered list would number again from 1). A number the list lacks puts the
+    box after the overview, with a warning.
+    """
+    lines = overview.splitlines()
+    ends = _top_level_items(lines)
+    inserts: dict[int, list[str]] = {}
+    warnings = []
+    for widget_id, number in placements:
+        if number > len(ends):
+            warnings.append(f"데모 '{widget_id}': 강의 개요 목록에 {number}번 항목이 없어 개요 끝에 "
+                            f"둡니다 (항목 {len(ends)}개).")
+        at = ends[number - 1] if number <= len(ends) else len(lines)
+        inserts.setdefault(at, []).append(widget_id)
+    for at in sorted(inserts, reverse=True):
+        boxes = "".join(page.chunk(demo_box(widget_id)) for widget_id in inserts[at])
+        lines[at:at] = ["", *boxes.strip("\n").splitlines(), ""]
+    return "\n".join(lines) + "\n", warnings
 
 
 def admonition(kind: str, classes: str, title: str, markdown: str) -> str:
@@ -360,7 +418,8 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
     """One lecture's notes file -> page Markdown + chunks.
 
     Layout: H1 ``Lecture N: <course title>``; the author's Main Keywords; the site's 강의 개요
-    (only when the author has no notes yet); the author's parts (배운 점 with demo boxes, the
+    (only when the author has no notes yet; demos placed ``overview N`` sit beside its items);
+    the author's parts (배운 점 with demo boxes, the
     questions as ``<details>``, anything else) with empty ones saying "아직 작성하지 않았습니다";
     then the front matter's ``extra:`` Markdown.
     """
@@ -371,11 +430,9 @@ def render_lecture(notes_text: str, number: int, overview: str | None = None) ->
     placements, warnings = read_placements(meta)
     page.warnings.extend(warnings)
     md = _lecture_head(page, lecture, f"Lecture {number}: {COURSE_TITLES[number]}")
-    if overview and not lecture_has_notes(lecture):
-        note = ("작성자의 노트가 아직 없어, CS231n 2025년 봄 강의 내용을 바탕으로 사이트가 덧붙인 "
-                "요약입니다.\n{ .cs231n-overview-note }\n\n")
-        md.append(admonition("abstract", "cs231n-site cs231n-overview", OVERVIEW_TITLE,
-                             note + overview))
+    shown = overview if overview and not lecture_has_notes(lecture) else None
+    overview_md, placements = _overview_markdown(page, shown, placements)
+    md.append(overview_md)
     md.extend(_lecture_parts(page, lecture, placements))
     extra, warnings = read_extra(meta)
     page.warnings.extend(warnings)
@@ -432,6 +489,22 @@ def _lecture_parts(page: RenderedPage, lecture: Lecture, placements) -> list[str
         md.append(heading_markdown("내가 가진 의문 & 답변 (AI 활용)", 2, "#qa .cs231n-site"))
         md.append(page.chunk(site_note()))
     return md
+
+
+def _overview_markdown(page: RenderedPage, overview: str | None, placements) -> tuple[str, list]:
+    """The site's 강의 개요 box (``overview`` None: not shown) with the demos placed beside its
+    items -> (Markdown, the other placements). With no overview shown, a demo placed in it goes
+    to the end of the 배운 점 part."""
+    beside = [(widget_id, where[1]) for widget_id, where in placements if isinstance(where, tuple)]
+    others = [p for p in placements if not isinstance(p[1], tuple)]
+    if overview is None:
+        return "", others + [(widget_id, "end") for widget_id, _ in beside]
+    note = ("작성자의 노트가 아직 없어, CS231n 2025년 봄 강의 내용을 바탕으로 사이트가 덧붙인 "
+            "요약입니다.\n{ .cs231n-overview-note }\n\n")
+    overview, warnings = place_in_overview(page, overview, beside)
+    page.warnings.extend(warnings)
+    return admonition("abstract", "cs231n-site cs231n-overview", OVERVIEW_TITLE,
+                      note + overview), others
 
 
 def _end_boxes(page: RenderedPage, placements, rendered: str) -> str:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitekit.notes_model import COURSE_TITLES, LECTURE_COUNT, read_meta, split_front_matter
-from sitekit.notes_render import RenderedPage
+from sitekit.notes_render import DEMO_NOSCRIPT, RenderedPage
 from sitekit.study_questions import LINK_SCHEME, lecture_uri
 from sitekit.study_thumbs import figure_svg, stats_svg
 
@@ -297,7 +297,7 @@ def render_page(gallery: Gallery) -> RenderedPage:
         md.append("## 강의 노트에 아직 놓이지 않은 데모 { #loose }\n\n")
         md.append(page.chunk("".join(
             f'<div class="cs231n-demo" id="try-{html.escape(i.id)}" data-demo="{html.escape(i.id)}" '
-            'data-state="idle"></div>' for i in loose)))
+            f'data-state="idle"></div>{DEMO_NOSCRIPT}' for i in loose)))
     page.markdown = "".join(md)
     return page
 

@@ -1,8 +1,9 @@
 """Small SVG thumbnails of a widget's real output, drawn at build time without Plotly.
 
 ``figure_svg(figure)`` draws the primary axes of a Plotly figure dict (what ``demos.widget.plot``
-holds): heatmaps as an embedded PNG raster (a few KB, instead of thousands of rectangles), then
-filled areas, bars, lines and markers as vectors. ``stats_svg(items)`` draws a widget that shows
+holds): the pictures the figure places there (``layout.images``, e.g. demos.raster's PNGs), heatmaps
+as an embedded PNG raster (a few KB, instead of thousands of rectangles), then filled areas, bars,
+lines and markers as vectors. ``stats_svg(items)`` draws a widget that shows
 numbers only. Everything is computed from the demo's default output, so a thumbnail can always be
 regenerated; nothing binary is stored.
 """
@@ -201,8 +202,42 @@ def _heatmap(trace: dict, frame: _Frame) -> str:
     left, right = frame.x(xs[0] - hx), frame.x(xs[-1] + hx)
     top, bottom = sorted((frame.y(ys[0] - hy), frame.y(ys[-1] + hy)))
     data = base64.b64encode(png_rgba(rows)).decode("ascii")
+    # Cells with sharp edges, as Plotly draws a heatmap unless it is asked to smooth it.
+    crisp = "" if trace.get("zsmooth") else ' style="image-rendering: pixelated"'
     return (f'<image x="{left:.1f}" y="{top:.1f}" width="{right - left:.1f}" height="{bottom - top:.1f}" '
-            f'preserveAspectRatio="none" href="data:image/png;base64,{data}"/>')
+            f'preserveAspectRatio="none"{crisp} href="data:image/png;base64,{data}"/>')
+
+
+_ANCHORS = {"left": 0.0, "center": 0.5, "right": 1.0, "bottom": 0.0, "middle": 0.5, "top": 1.0}
+
+
+def _layout_images(layout: dict) -> list[tuple[str, float, float, float, float, float]]:
+    """Pictures a figure places on its primary axes (``layout.images`` with ``xref`` "x",
+    ``yref`` "y" and a ``data:image/...`` source, as demos.raster makes them) ->
+    [(source, x0, x1, y0, y1, opacity)] in data coordinates."""
+    found = []
+    for image in layout.get("images") or []:
+        if not isinstance(image, dict) or (image.get("xref"), image.get("yref")) != ("x", "y"):
+            continue
+        source = image.get("source")
+        x, y, width, height = (_num(image.get(key)) for key in ("x", "y", "sizex", "sizey"))
+        if not (isinstance(source, str) and source.startswith("data:image/")) \
+                or None in (x, y, width, height):
+            continue
+        x0 = x - width * _ANCHORS.get(image.get("xanchor", "left"), 0.0)
+        y1 = y + height * (1 - _ANCHORS.get(image.get("yanchor", "top"), 1.0))
+        opacity = _num(image.get("opacity"))
+        found.append((source, x0, x0 + width, y1 - height, y1, 1.0 if opacity is None else opacity))
+    return found
+
+
+def _picture(source: str, x0: float, x1: float, y0: float, y1: float, opacity: float,
+             frame: _Frame) -> str:
+    left, right = sorted((frame.x(x0), frame.x(x1)))
+    top, bottom = sorted((frame.y(y0), frame.y(y1)))
+    return (f'<image x="{left:.1f}" y="{top:.1f}" width="{right - left:.1f}" '
+            f'height="{bottom - top:.1f}" preserveAspectRatio="none" opacity="{opacity:g}" '
+            f'href="{html.escape(source)}"/>')
 
 
 def _trace_color(trace: dict, index: int) -> str:
@@ -224,6 +259,18 @@ def _point_colors(trace: dict, n: int, fallback: str) -> list[str]:
             scale = (trace.get("marker") or {}).get("colorscale", VIRIDIS)
             return [_css(colorscale_at(scale, (v - lo) / ((hi - lo) or 1))) for v in nums]
     return [fallback] * n
+
+
+def _outline_colors(trace: dict, n: int) -> list[str | None]:
+    """Marker outlines, drawn only when the fill is nearly transparent (the outline is then what
+    shows the marker, e.g. a graph's nodes); otherwise None for every point."""
+    marker = trace.get("marker") or {}
+    fill = parse_color(marker.get("color")) if isinstance(marker.get("color"), str) else None
+    if fill is None or fill[3] >= 0.5:
+        return [None] * n
+    lines = (marker.get("line") or {}).get("color")
+    lines = lines if isinstance(lines, (list, tuple)) and len(lines) == n else [lines] * n
+    return [_css(parse_color(c)) if parse_color(c) else None for c in lines]
 
 
 def _scatter(trace: dict, frame: _Frame, xs: list, ys: list, color: str) -> str:
@@ -255,9 +302,12 @@ def _scatter(trace: dict, frame: _Frame, xs: list, ys: list, color: str) -> str:
         size = _num((trace.get("marker") or {}).get("size"))
         radius = max(1.2, min(4.0, (size or 6) / 3.5))
         colors = _point_colors(trace, len(xs), color)[::step]
-        for (x, y), c in zip(points, colors):
+        outlines = _outline_colors(trace, len(xs))[::step]
+        for (x, y), c, edge in zip(points, colors, outlines):
             if x is not None and y is not None and c:
-                pieces.append(f'<circle cx="{frame.x(x):.1f}" cy="{frame.y(y):.1f}" r="{radius:.1f}" fill="{c}"/>')
+                stroke = f' stroke="{edge}" stroke-width="1"' if edge else ""
+                pieces.append(f'<circle cx="{frame.x(x):.1f}" cy="{frame.y(y):.1f}" r="{radius:.1f}" '
+                              f'fill="{c}"{stroke}/>')
     group_opacity = f' opacity="{opacity:g}"' if opacity is not None and opacity < 1 else ""
     return f"<g{group_opacity}>{''.join(pieces)}</g>" if pieces else ""
 
@@ -315,11 +365,15 @@ def figure_svg(figure: dict, label: str = "") -> str | None:
                               max(v for v in xs if v is not None) + gap / 2]
                     all_y.append(0.0)
                 series.append((trace, xs, ys))
-    if not series:
+    pictures = _layout_images(layout)
+    for _, x0, x1, y0, y1, _ in pictures:
+        all_x += [x0, x1]
+        all_y += [y0, y1]
+    if not series and not pictures:
         return None
     frame = _Frame(all_x, all_y, layout)
     bar_count = sum(1 for t, _, _ in series if t.get("type") == "bar")
-    body, bar_index = [], 0
+    body, bar_index = [_picture(*picture, frame) for picture in pictures], 0  # under the traces
     # Rasters first, then areas and bars, then lines and markers on top.
     for order in ("raster", "shape", "line"):
         for index, (trace, xs, ys) in enumerate(series):

@@ -95,5 +95,30 @@ def test_float_array_and_labels_check_shape_values_and_length():
         checks.labels([True, False], "y", 2)
 
 
+def test_float_tensor_takes_any_rank_from_the_minimum():
+    assert checks.float_tensor([[[1, 2]]], "Q", 2, "(..., L, d)").shape == (1, 1, 2)
+    assert checks.float_tensor(np.ones((2, 3, 4, 5)), "Q", 2, "(..., L, d)").dtype == np.float64
+    with pytest.raises(ValueError, match="\\(\\.\\.\\., L, d\\) 모양, 2차원 이상.*\\(3,\\)"):
+        checks.float_tensor([1, 2, 3], "Q", 2, "(..., L, d)")
+    with pytest.raises(ValueError, match="NaN"):
+        checks.float_tensor([[[np.inf]]], "Q", 2, "(..., L, d)")
+    with pytest.raises(ValueError, match="고른"):
+        checks.float_tensor([[1], [1, 2]], "Q", 2, "(..., L, d)")
+    with pytest.raises(TypeError, match="문자열"):
+        checks.float_tensor("Q", "Q", 2, "(..., L, d)")
+
+
+def test_bool_array_takes_only_true_and_false():
+    np.testing.assert_array_equal(checks.bool_array([[True, False]], "mask"), [[True, False]])
+    assert checks.bool_array(np.ones((2, 1), dtype=bool), "mask").dtype == np.bool_
+    for value in ([[1, 0]], np.zeros(3), [True, 1.0]):
+        with pytest.raises(TypeError, match="'mask'은\\(는\\) True/False 배열이어야"):
+            checks.bool_array(value, "mask")
+    with pytest.raises(ValueError, match="고른"):
+        checks.bool_array([[True], [True, False]], "mask")
+    with pytest.raises(TypeError, match="문자열"):
+        checks.bool_array("True", "mask")
+
+
 def test_widget_parse_number_is_the_checks_one():
     assert widget.parse_number is checks.parse_number

@@ -272,6 +272,52 @@ def test_place_demos_counts_only_top_level_items_and_honours_start():
     assert 'data-demo="e"' in tail and warnings
 
 
+OVERVIEW = ("요약 문단.\n\n- **하나**: 첫 항목\n- **둘**: 둘째 항목이\n  두 줄입니다.\n"
+            "- **셋**: 셋째\n\n    같은 항목의 둘째 문단\n- **넷**: 넷째\n\n$$x^2$$\n\n끝 문단.\n")
+LECTURE_8_TEMPLATE = (ROOT / "notes" / "lecture-08.md").read_text(encoding="utf-8") \
+    .split("---\n", 2)[2]
+
+
+def test_demos_sit_beside_overview_items_while_the_overview_is_shown():
+    front = ("demos:\n  first: overview 2\n  second: overview 3\n  lost: overview 9\n"
+             "  learned: end\n")
+    page = render.render_lecture(notes_file(LECTURE_8_TEMPLATE, front), 8, overview=OVERVIEW)
+    html = page_html(page)
+    box = html[html.index("cs231n-overview"):html.index('id="learned"')]
+    # after item 2 (its continuation line included), before item 3; after item 3's second
+    # paragraph, before item 4; the item past the list's end after the overview's last paragraph
+    assert box.index("두 줄입니다") < box.index('data-demo="first"') < box.index("<strong>셋</strong>")
+    assert box.index("같은 항목의 둘째 문단") < box.index('data-demo="second"') \
+        < box.index("<strong>넷</strong>")
+    assert box.index("끝 문단") < box.index('data-demo="lost"')
+    assert box.count("<li>") == 4 and '<div class="arithmatex">' in box     # nothing lost
+    assert html.count(render.DEMO_BOX_TITLE) == 4
+    assert html.index('data-demo="learned"') > html.index('id="learned"')  # 배운 점 is empty
+    assert [w for w in page.warnings if "lost" in w and "9번" in w and "4개" in w]
+    assert len(page.warnings) == 1
+
+
+def test_overview_places_go_to_the_end_of_the_notes_once_the_author_writes_them():
+    page = render.render_lecture(notes_file(LECTURE_5, "demos:\n  beside: overview 2\n"), 5,
+                                 overview=OVERVIEW)
+    html = page_html(page)
+    learned = html[html.index('id="learned"'):html.index('id="qa"')]
+    assert "요약 문단" not in html and not page.warnings
+    assert learned.index("</ol>") < learned.index('data-demo="beside"')
+
+
+@pytest.mark.parametrize("where", ["overview 0", "overview", "overview x", "overview -2"])
+def test_bad_overview_places_warn(where):
+    page = render.render_lecture(notes_file(LECTURE_5, f"demos:\n  d: {where}\n"), 5)
+    assert any("overview 3" in w for w in page.warnings)
+
+
+def test_top_level_items_skip_nested_lists_and_stop_at_the_list_end():
+    lines = ["intro", "", "- a", "  - a.1", "- b", "", "  b, 2nd paragraph", "1. c", "", "text",
+             "- later list"]
+    assert render._top_level_items(lines) == [4, 7, 8]
+
+
 def test_roadmap_page_shows_progress_and_checkboxes():
     notes = "---\npage: roadmap\n---\n# 제목\n\n" + ROADMAP
     page = render.render_roadmap(notes)

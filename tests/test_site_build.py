@@ -284,6 +284,20 @@ def demos_of(number: int) -> dict:
     return (yaml.safe_load(front) or {}).get("demos") or {}
 
 
+def items_before_box(page, widget_id: str) -> int:
+    """How many items of the site overview's bullet lists come before ``widget_id``'s demo box
+    (the box sits between the overview's lists, after the item it illustrates)."""
+    (overview,) = find_all(page, lambda n: "cs231n-overview" in n.classes)
+    count = 0
+    for child in (c for c in overview.children if isinstance(c, Node)):
+        if child.tag == "ul":
+            count += sum(1 for c in child.children if isinstance(c, Node) and c.tag == "li")
+        elif find_all(child, lambda n: n.attrs.get("data-demo") == widget_id):
+            assert "cs231n-demo-box" in child.classes and "직접 해보기" in words(child)
+            return count
+    raise AssertionError(f"{widget_id} is not in the overview")
+
+
 @pytest.mark.parametrize("number", range(1, 19))
 def test_demo_placeholders_follow_front_matter(site, number):
     page = article(site, lecture_url(number))
@@ -293,6 +307,9 @@ def test_demo_placeholders_follow_front_matter(site, number):
     learned = [ol for ol in find_all(page, lambda n: n.tag == "ol")][:1]
     for widget_id, where in demos.items():
         if where == "end":
+            continue
+        if isinstance(where, str) and where.startswith("overview "):
+            assert items_before_box(page, widget_id) == int(where.split()[1])
             continue
         items = [c for c in learned[0].children if isinstance(c, Node) and c.tag == "li"]
         inside = find_all(items[where - 1], lambda n: n.attrs.get("data-demo") == widget_id)

@@ -606,5 +606,54 @@ def test_heatmap_thumbnail_rows_follow_the_y_axis():
     assert decode_png(base64.b64decode(png))[0][0][:3] == (0, 0, 0)
 
 
+def test_heatmap_thumbnail_cells_stay_sharp_unless_the_trace_smooths():
+    figure = {"data": [{"type": "heatmap", "z": [[0, 1], [1, 0]]}]}
+    assert 'style="image-rendering: pixelated"' in study_thumbs.figure_svg(figure)
+    figure["data"][0]["zsmooth"] = "best"
+    assert "image-rendering" not in study_thumbs.figure_svg(figure)
+
+
+def test_layout_images_on_the_axes_are_drawn_under_the_traces():
+    W, H, P = study_thumbs.WIDTH, study_thumbs.HEIGHT, study_thumbs.PAD
+    source = "data:image/png;base64,iVBORw0KGgo="
+    layout = {"images": [{"source": source, "xref": "x", "yref": "y", "x": 0, "y": 4,
+                          "sizex": 10, "sizey": 4, "opacity": 0.5},
+                         {"source": source, "xref": "paper", "yref": "paper", "x": 0, "y": 1,
+                          "sizex": 1, "sizey": 1}]}           # not on the axes: left out
+    svg = study_thumbs.figure_svg({"data": [], "layout": layout})
+    ns = "{http://www.w3.org/2000/svg}"
+    images = ET.fromstring(svg).findall(f"{ns}image")
+    assert len(images) == 1 and images[0].get("href") == source
+    box = [float(images[0].get(k)) for k in ("x", "y", "width", "height")]
+    assert box == [P, P, W - 2 * P, H - 2 * P] and images[0].get("opacity") == "0.5"
+    with_point = study_thumbs.figure_svg({"data": [{"type": "scatter", "x": [5], "y": [2]}],
+                                          "layout": layout})
+    assert with_point.index("<image") < with_point.index("<circle")
+
+
 def test_nothing_drawable_gives_none():
     assert study_thumbs.figure_svg({"data": [{"type": "pie", "values": [1, 2]}]}) is None
+
+
+def test_layout_image_on_the_primary_axes_is_embedded_where_it_lies():
+    """A demo's decision regions are a layout image (demos.raster): the thumbnail shows them."""
+    from demos import raster
+    W, H, P = study_thumbs.WIDTH, study_thumbs.HEIGHT, study_thumbs.PAD
+    image = raster.category_image(np.array([[0, 1], [1, 0]]), ["#ff0000", "#0000ff"], (0, 10), (0, 4))
+    figure = {"data": [{"type": "scatter", "mode": "markers", "x": [0, 10], "y": [0, 4]}],
+              "layout": {"images": [image, {**image, "xref": "x2"}]}}
+    drawn = ET.fromstring(study_thumbs.figure_svg(figure)).findall("{http://www.w3.org/2000/svg}image")
+    assert len(drawn) == 1                                   # the one on other axes is left out
+    box = [float(drawn[0].get(k)) for k in ("x", "y", "width", "height")]
+    assert box == pytest.approx([P, P, W - 2 * P, H - 2 * P], abs=0.06)
+    assert drawn[0].get("href") == image["source"]
+
+
+def test_nearly_transparent_markers_are_outlined_and_opaque_ones_are_not():
+    def circles(fill):
+        figure = {"data": [{"type": "scatter", "mode": "markers", "x": [0, 1], "y": [0, 1],
+                            "marker": {"color": fill, "line": {"color": ["#ff0000", "#00ff00"]}}}]}
+        return ET.fromstring(study_thumbs.figure_svg(figure)).findall(
+            "{http://www.w3.org/2000/svg}g/{http://www.w3.org/2000/svg}circle")
+    assert [c.get("stroke") for c in circles("rgba(128,128,128,0.12)")] == ["#ff0000", "#00ff00"]
+    assert [c.get("stroke") for c in circles("#808080")] == [None, None]

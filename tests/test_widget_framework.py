@@ -84,6 +84,20 @@ def test_every_registered_widget_renders_its_defaults():
         json.dumps(bridge.to_jsonable(answer), allow_nan=False)
 
 
+def test_textbox_passes_the_text_and_refuses_too_long_or_non_text(monkeypatch):
+    box = widget.textbox("words", "문장", "a b", max_length=5)
+    spec = widget.widget("단어", [box], lambda words: [widget.text(words.upper())])
+    monkeypatch.setattr(widget, "_REGISTRY", {"words-demo": spec})
+    assert box["kind"] == "textbox" and box["default"] == "a b"
+    assert widget.update("words-demo")["outputs"] == [widget.text("A B")]
+    assert widget.update("words-demo", {"words": " x y "})["outputs"] == [widget.text(" X Y ")]
+    too_long = widget.update("words-demo", {"words": "abcdef"})
+    assert not too_long["ok"] and "'문장'은(는) 5자 이하여야" in too_long["message"]
+    assert too_long["state"]["words"] == "abcdef"       # kept as typed, to be fixed
+    not_text = widget.update("words-demo", {"words": ["a"]})
+    assert not not_text["ok"] and "글자" in not_text["message"]
+
+
 def test_unknown_widget_is_a_korean_value_error():
     with pytest.raises(ValueError, match="데모가 없습니다"):
         widget.describe("no-such-demo")

@@ -52,6 +52,9 @@ TEXT = {
     "no_schedule": "schedule을 하나 이상 고르세요.",
     "warmup_too_long": "warm-up 길이 W는 steps({steps})보다 작아야 합니다 (입력값: {warmup}).",
     "rate_positive": "'{label}'은(는) 0보다 커야 합니다 (입력값: {rate:g}).",
+    "rate_range": "'{label}'이(가) 너무 {size}니다 (입력값: {rate:.3g}). 1e-300 ~ 1e300 사이의 값을 넣으세요: "
+                  "float64의 끝에 가까운 수는 자릿수를 잃거나 넘쳐서 η_t를 계산하고 그릴 수 없습니다. "
+                  "실제 학습률은 보통 1e-6 ~ 1 정도입니다.",
     "surface_note": "{label}: {note}",
     "shown_step": "보는 step",
     "start": "시작점",
@@ -172,8 +175,15 @@ def _check(s: Settings) -> None:
     if s.warmup >= s.steps and s.schedule == "warmup_cosine":
         raise ValueError(TEXT["warmup_too_long"].format(steps=s.steps, warmup=s.warmup))
     for rate, label in ((s.lr_sgd, TEXT["lr_sgd"]), (s.lr_adaptive, TEXT["lr_adaptive"])):
-        if rate <= 0:
-            raise ValueError(TEXT["rate_positive"].format(label=label, rate=rate))
+        _check_rate(rate, label)
+
+
+def _check_rate(rate: float, label: str) -> None:
+    """Near float64's ends a rate loses digits or overflows, and no chart axis can span it."""
+    if rate <= 0:
+        raise ValueError(TEXT["rate_positive"].format(label=label, rate=rate))
+    if not 1e-300 <= rate <= 1e300:
+        raise ValueError(TEXT["rate_range"].format(label=label, rate=rate, size="작습" if rate < 1 else "큽"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -514,6 +524,7 @@ def schedule_view_model(schedules: list[str], steps: int, lr: float, step_size: 
 
 
 def _render_schedules(schedules, steps, lr, step_size, gamma, warmup) -> list[dict]:
+    _check_rate(lr, "기본 learning rate η")
     vm = schedule_view_model(schedules, steps, lr, step_size, gamma, warmup)
     labels, marks = TEXT["schedule_labels"], vm["marks"]
     figure = _lr_figure({labels[n]: (SCHEDULE_COLORS[n], c) for n, c in vm["curves"].items()},

@@ -9,8 +9,11 @@
 //   phone. (A widget on the same page may already have started it; then a cell just reuses it.)
 // * The cells of a page share one namespace, as in a notebook (keyed by the page path, since the
 //   worker outlives Material's instant navigation).
-// * 중지 terminates the worker (window.cs231n.restart(): the only way to interrupt Python in a worker
-//   without SharedArrayBuffer); the page's variables are gone, and other cells' outputs say so.
+// * 중지 terminates the worker when this cell's code is running (the only way to interrupt Python in
+//   a worker without SharedArrayBuffer); the page's variables are gone, and other cells' outputs say
+//   so. A run still waiting behind another computation is only dropped.
+// * A run outlives its page: after instant navigation away and back, the page's new cell picks up
+//   the run still going (its status and 중지), and the next page's widgets say they wait for it.
 // * The reader's edits stay in localStorage (key: page path, cell index, hash of the original code)
 //   until 되돌리기; an author's change to the original makes the key, and so the stale edit, go away.
 
@@ -21,9 +24,18 @@
   const STORAGE_PREFIX = "cs231n-cell:v1:";
   const SAVE_DELAY_MS = 250;
   const STOPPED = "계산을 중지했습니다.";
+  const EXITED = "Python이 종료되었습니다";   // worker.js: os._exit() ended Python, unsoundly
+  const RESTARTED = "Python 런타임을 다시 시작했으므로 이 페이지의 셀에서 만든 변수는 모두 사라졌습니다. "
+                    + "필요한 셀을 위에서부터 다시 실행하세요.";
   const cells = new Set();
+  const runs = new Map();   // cell key -> {promise, ticket, started} of a run not finished yet
 
   const el = api.el;  // the host's DOM helper
+  // Resolves once the browser has painted what is on the page now (at once in a hidden tab, which
+  // paints nothing until it is shown).
+  const nextPaint = () => new Promise((resolve) => {
+    if (document.hidden) resolve(); else requestAnimationFrame(() => setTimeout(resolve, 0));
+  });
 
   // localStorage can be missing or throw (private windows, blocked storage): edits then live only
   // as long as the page.
@@ -47,6 +59,28 @@
   // Editors: CodeMirror, or a plain text area when CodeMirror cannot load. Same small interface.
   // ------------------------------------------------------------------------------------------
 
+  // Tab indents, as in any code editor, so by itself it cannot move the focus on: Esc and then Tab
+  // (or Shift+Tab) leaves the editor, the escape hatch CodeMirror documents (built into version 6).
+  const KEYS_HINT = "키보드: Tab 들여쓰기 · Esc 다음 Tab(또는 Shift+Tab) 편집기에서 나가기 · Shift+Enter 실행";
+  let hints = 0;
+
+  // Esc, then Tab: CodeMirror ignores that Tab, and the browser moves the focus as usual.
+  function leaveOnEscapeTab(cm) {
+    let escaped = false;
+    cm.on("keydown", (editor, event) => {
+      if (event.key === "Tab" && escaped) event.codemirrorIgnore = true;
+      escaped = event.key === "Escape" || (escaped && event.key === "Shift");
+    });
+    cm.on("blur", () => { escaped = false; });
+  }
+
+  // The keys, shown under the editor and said to screen readers with it.
+  function keysHint(cm) {
+    const hint = el("p", { class: "cs231n-cell-keys", id: `cs231n-cell-keys-${++hints}`, text: KEYS_HINT });
+    cm.getInputField().setAttribute("aria-describedby", hint.id);
+    return hint;
+  }
+
   function codeMirrorEditor(CodeMirror, parent, value, onChange, onRun) {
     const cm = CodeMirror(parent, {
       value, mode: "python", theme: "cs231n", lineNumbers: true, indentUnit: 4, tabSize: 4,
@@ -58,6 +92,8 @@
       },
     });
     cm.on("change", onChange);
+    leaveOnEscapeTab(cm);
+    parent.append(keysHint(cm));
     let marked = null;
     return {
       node: cm.getWrapperElement(),
@@ -106,6 +142,7 @@
       this.restored = saved !== null && saved !== this.original;
       this.build();
       this.mountEditor(this.restored ? saved : this.original);
+      if (runs.has(this.key)) this.follow(runs.get(this.key));   // started before the reader left the page
     }
 
     build() {
@@ -193,23 +230,39 @@
     // Running and stopping.
     // ----------------------------------------------------------------------------------------
 
-    async run() {
+    run() {
       if (this.busy) return;
+      if (runtime.stalled) runtime.retryLoad();   // 실행 again is this cell's 다시 시도
+      const ticket = { label: "코드 셀", owner: this.key };
+      const promise = runtime.call("demos.cells.run", { code: this.code(), namespace: this.namespace }, ticket);
+      const job = { promise, ticket, started: performance.now() };
+      runs.set(this.key, job);
+      const done = () => { if (runs.get(this.key) === job) runs.delete(this.key); };
+      promise.then(done, done);
+      this.follow(job);
+    }
+
+    // What the reader sees of a run, from start (or from coming back to the page) to its end.
+    async follow(job) {
       const token = ++this.token;
       this.busy = true;
       this.runButton.disabled = true;
       this.stopButton.disabled = false;
       if (this.editor) this.editor.clearMark();
       this.output.classList.remove("cs231n-cell-output--stale");
-      const started = performance.now();
       const tick = () => {
-        if (runtime.state !== "ready") {   // idle only until api.call below starts the runtime
+        const running = runtime.runningCall();
+        if (runtime.state !== "ready") {   // idle only until the call starts the runtime
           const p = runtime.progress || { step: 0, total: 3, label: "Python 런타임 준비 중" };
           this.setState("loading");
-          this.status.textContent = `${p.label}… (${p.step}/${p.total}단계)`;
+          this.status.textContent = runtime.stalled ? `${runtime.stallMessage()} (■ 중지 후 ▶ 실행)`
+            : `${p.label}… (${p.step}/${p.total}단계)`;
+        } else if (running && running.id !== job.ticket.id) {
+          this.setState("waiting");
+          this.status.textContent = `앞선 계산(${running.label})이 끝나기를 기다리는 중…`;
         } else {
           this.setState("running");
-          this.status.textContent = `실행 중… ${((performance.now() - started) / 1000).toFixed(1)}초`;
+          this.status.textContent = `실행 중… ${((performance.now() - job.started) / 1000).toFixed(1)}초`;
         }
       };
       tick();
@@ -217,7 +270,7 @@
       let result = null;
       let failure = null;
       try {
-        result = await api.call("demos.cells.run", { code: this.code(), namespace: this.namespace });
+        result = await job.promise;
         if (token === this.token && result.figures.length) await api.plotly();
       } catch (error) {
         failure = error;
@@ -228,33 +281,60 @@
       this.busy = false;
       this.runButton.disabled = false;
       this.stopButton.disabled = true;
-      const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (failure) {
-        const stopped = failure.message === STOPPED;
-        this.output.replaceChildren(el("p", { class: "cs231n-cell-error", role: "alert",
-          text: stopped ? "다른 셀의 계산을 중지하면서 이 셀의 실행도 멈췄습니다. 다시 실행하세요."
-                        : `${failure.message} 다시 실행하면 런타임을 다시 불러옵니다.` }));
-        this.finish(stopped ? "stopped" : "error", stopped ? "중지됨" : "런타임 오류");
+        this.showFailure(failure.message);
         return;
       }
+      // The time the reader waited: until the figures are drawn and on screen, not only computed.
+      const computed = performance.now();
       await this.showResult(result);
+      await nextPaint();
+      const shown = performance.now();
+      const seconds = (ms) => `${(ms / 1000).toFixed(2)}초`;
+      const drawing = result.figures.length ? ` (그림 그리기 ${seconds(shown - computed)} 포함)` : "";
       if (result.error && this.editor) this.editor.markLine(result.error_line);
       this.finish(result.error ? "error" : "done",
-                  `${result.error ? "오류" : "✓ 실행 완료"} · [${result.count}] · ${seconds}초`);
+                  `${result.error ? "오류" : "✓ 실행 완료"} · [${result.count}] · ${seconds(shown - job.started)}${drawing}`);
     }
 
+    // A run that ended without a result: stopped from another cell, Python exited, or the runtime
+    // could not load (the next run loads it again).
+    showFailure(message) {
+      const stopped = message === STOPPED;
+      const exited = message.startsWith(EXITED);
+      // The host has already replaced the worker that Python's exit left unsound (a fatal answer).
+      if (exited) this.staleOthers();
+      this.output.replaceChildren(el("p", { class: "cs231n-cell-error", role: "alert",
+        text: stopped ? "다른 곳에서 누른 중지로 이 셀의 실행도 멈췄습니다 (Python 런타임을 다시 시작). 다시 실행하세요."
+          : exited ? `${message} ${RESTARTED}` : `${message} 다시 실행하면 런타임을 다시 불러옵니다.` }));
+      this.finish(stopped ? "stopped" : "error", stopped ? "중지됨" : exited ? "런타임 다시 시작" : "런타임 오류");
+    }
+
+    // Interrupts this cell's run if its code is running (a new runtime: every variable is gone), or
+    // drops it if it still waits behind another computation (which goes on; nothing is lost).
     stop() {
       if (!this.busy) return;
       this.token += 1;
       this.busy = false;
       this.runButton.disabled = false;
       this.stopButton.disabled = true;
-      api.restart().catch(() => {});   // a fresh runtime loads in the background for the next run
-      for (const other of cells) if (other !== this) other.runtimeRestarted();
-      this.output.replaceChildren(el("p", { class: "cs231n-cell-error cs231n-cell-stopped", role: "alert",
-        text: "실행을 중지했습니다. Python 런타임을 다시 시작했으므로 이 페이지의 셀에서 만든 변수는 모두 "
-              + "사라졌습니다. 필요한 셀을 위에서부터 다시 실행하세요." }));
+      const job = runs.get(this.key);
+      runs.delete(this.key);
+      const how = job ? runtime.stop(job.ticket) : "dropped";
+      if (how === "restarted") {
+        this.staleOthers();
+        this.output.replaceChildren(el("p", { class: "cs231n-cell-error cs231n-cell-stopped", role: "alert",
+          text: `실행을 중지했습니다. ${RESTARTED}` }));
+      } else {
+        this.output.replaceChildren(el("p", { class: "cs231n-cell-error cs231n-cell-stopped", role: "alert",
+          text: "실행을 취소했습니다. 이 셀의 코드는 아직 시작하지 않았으므로 변수는 그대로입니다." }));
+      }
       this.finish("stopped", "중지됨");
+    }
+
+    // After a restart of the runtime, the other cells' outputs show variables that are gone.
+    staleOthers() {
+      for (const other of cells) if (other !== this) other.runtimeRestarted();
     }
 
     runtimeRestarted() {

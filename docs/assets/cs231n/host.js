@@ -13,6 +13,68 @@
   const siteRoot = new URL(window.cs231n.siteRoot);
   const assetURL = (path) => new URL(path, siteRoot).href;
   const STOP_BUTTON_AFTER_MS = 400;
+  // A load that shows no sign of progress for this long may have stalled (a file that never
+  // arrives): it says so and offers 다시 시도. Long, because one step can be megabytes on a slow
+  // connection; tests shorten it with window.CS231N_LOAD_STALL_MS.
+  const LOAD_STALL_MS = 60_000;
+  // No demo argument nests deeper; Pyodide's JSON parser overflows its stack on a few thousand.
+  const MAX_ARGUMENT_DEPTH = 100;
+  const STOPPED = "계산을 중지했습니다.";
+
+  // An Error that says what kind of failure it is: "load" (the runtime could not load), "stopped"
+  // (the reader pressed 중지), "argument" (what JavaScript could not send), "python" (an answer).
+  const failure = (message, kind) => Object.assign(new Error(message), { kind });
+
+  function deferred() {
+    let resolve, reject;
+    const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  }
+
+  // The deepest nesting of arrays / objects in a JSON text (brackets inside strings do not count).
+  function jsonDepth(json) {
+    let depth = 0, deepest = 0, inString = false;
+    for (let i = 0; i < json.length; i++) {
+      const c = json[i];
+      if (inString) {
+        if (c === "\\") i++;
+        else if (c === '"') inString = false;
+      } else if (c === '"') inString = true;
+      else if (c === "[" || c === "{") deepest = Math.max(deepest, ++depth);
+      else if (c === "]" || c === "}") depth--;
+    }
+    return deepest;
+  }
+
+  // kwargs -> the JSON text the worker gets. What JSON cannot carry (a cycle, a BigInt) or nests
+  // deeper than any argument fails here at once, in Korean, before anything is queued.
+  function encodeArguments(name, kwargs) {
+    if (typeof name !== "string") {
+      throw failure("호출할 함수의 이름은 'demos.<모듈>.<함수>' 형식의 문자열이어야 합니다.", "argument");
+    }
+    let json;
+    try {
+      json = JSON.stringify(kwargs ?? {});
+    } catch {
+      throw failure("인자를 JSON으로 바꿀 수 없습니다. 자기 자신을 가리키는 객체(순환 참조)나 BigInt 값은 "
+                    + "넘길 수 없습니다.", "argument");
+    }
+    if (json === undefined) throw failure("인자는 {이름: 값} 형태의 객체여야 합니다.", "argument");
+    const depth = jsonDepth(json);
+    if (depth > MAX_ARGUMENT_DEPTH) {
+      throw failure(`인자가 너무 깊게 중첩되어 있습니다 (깊이 ${depth}, 최대 ${MAX_ARGUMENT_DEPTH}).`, "argument");
+    }
+    return json;
+  }
+
+  // A worker's answer to a call, as an object: a text that is not JSON still settles the call.
+  function parseAnswer(json) {
+    try {
+      const answer = JSON.parse(json);
+      if (answer && typeof answer === "object") return answer;
+    } catch { /* below */ }
+    return { error: "Python 런타임의 답을 읽을 수 없습니다. 다시 시도하세요." };
+  }
 
   // ------------------------------------------------------------------------------------------
   // Runtime: the worker, its loading progress, and calls into Python.
@@ -24,7 +86,11 @@
     error: null,
     stats: { starts: 0, loadSeconds: null },
     worker: null,
-    readyPromise: null,
+    loading: null,           // deferred of the current load; null before one and after a failure
+    stallTimer: null,
+    stalled: 0,              // once a load looks stalled, how long it has shown no progress (ms)
+    // id -> {id, name, json, label, owner, resolve, reject}. The worker runs calls one at a time,
+    // in the order sent: the first entry is the one running (once the runtime is ready).
     pending: new Map(),
     nextId: 1,
     listeners: new Set(),
@@ -32,86 +98,163 @@
     notify() { for (const listener of this.listeners) listener(this); },
 
     ready() {
-      if (this.readyPromise) return this.readyPromise;
+      if (this.loading) return this.loading.promise;
+      const loading = this.loading = deferred();
+      this.startWorker();
+      return loading.promise;   // already rejected if a kept error failed the load
+    },
+
+    // boot.js spawns the worker (perhaps already at page load) and sends it the configuration. Calls
+    // left waiting by a worker that was stopped are sent again to this one, in their order.
+    startWorker() {
       this.state = "loading";
       this.error = null;
       this.progress = { step: 0, total: 3, label: "Python 런타임 준비 중" };
       this.stats.starts += 1;
-      this.notify();
-      // boot.js spawns the worker (perhaps already at page load) and sends it the configuration.
       const { worker, early } = window.cs231n.takeWorker();
       this.worker = worker;
-      let resolve, reject;
-      const loading = new Promise((res, rej) => { resolve = res; reject = rej; });
-      this.readyPromise = loading;
-      this.rejectLoad = reject;
+      // A stopped worker's last messages may still be on their way: only this one's count.
+      const hear = (event) => { if (this.worker === worker) this.onMessage(event.data); };
       const onError = (event) => {
         event.preventDefault();
-        this.fail(`워커 오류: ${event.message || "알 수 없음"}`, reject);
+        if (this.worker === worker) this.fail(`워커 오류: ${event.message || "알 수 없음"}`);
       };
-      worker.onmessage = (event) => this.onMessage(event.data, resolve, reject);
+      worker.onmessage = hear;
       worker.onerror = onError;
-      for (const event of early) {
-        if (event.type === "error") onError(event);
-        else this.onMessage(event.data, resolve, reject);
+      this.watchForStall();
+      this.notify();
+      for (const call of [...this.pending.values()]) {
+        if (call.dropped) this.pending.delete(call.id);
+        else this.post(call);
       }
-      return loading;   // this.readyPromise is null again if a kept error failed the load already
+      for (const event of early) (event.type === "error" ? onError : hear)(event);
     },
 
-    onMessage(message, resolve, reject) {
+    // (Re)starts the stall timer: every message of a loading worker is a sign of progress. Those
+    // come with each file's headers, not with its bytes (reading the wasm's bytes on their way
+    // would cost it its compiled-code cache), so for a while a slow connection and a dead one look
+    // alike: a stalled load only says so and offers 다시 시도 (retryLoad). It goes on meanwhile,
+    // and finishes if the file arrives after all.
+    watchForStall() {
+      clearTimeout(this.stallTimer);
+      if (this.stalled) { this.stalled = 0; this.notify(); }
+      const ms = Number(window.CS231N_LOAD_STALL_MS) || LOAD_STALL_MS;
+      this.stallTimer = setTimeout(() => { this.stalled = ms; this.notify(); }, ms);
+    },
+
+    stallMessage() {
+      const p = this.progress;
+      return `내려받기가 ${Math.round(this.stalled / 1000)}초 넘게 끝나지 않고 있습니다 (${p.label}, `
+             + `${p.step}/${p.total}단계). 연결이 끊겼다면 다시 시도하세요. 연결이 느릴 뿐이면 기다리는 동안 이어서 불러옵니다.`;
+    },
+
+    // 다시 시도 on a stalled load: the same load, in a new worker (whoever waits for it still does).
+    retryLoad() {
+      if (this.state === "loading") this.replaceWorker();
+    },
+
+    onMessage(message) {
+      if (this.state === "loading") this.watchForStall();
       if (message.type === "progress") {
         performance.mark(`cs231n:stage-${message.stage}`);
         this.progress = message;
         this.notify();
       } else if (message.type === "ready") {
+        clearTimeout(this.stallTimer);
         this.state = "ready";
-        this.rejectLoad = null;
         performance.mark("cs231n:runtime-ready");
         this.stats.loadSeconds = message.seconds;
         this.notify();
-        resolve();
+        this.loading.resolve();
       } else if (message.type === "init-error") {
         console.warn("Pyodide init failed:", message.message, message.detail);
-        this.fail(message.message, reject);
+        this.fail(message.message);
       } else if (message.type === "result") {
-        const call = this.pending.get(message.id);
-        if (!call) return;
-        this.pending.delete(message.id);
-        const answer = JSON.parse(message.json);
-        if ("ok" in answer) call.resolve(answer.ok);
-        else {
-          if (answer.detail) console.warn(answer.detail);
-          call.reject(new Error(answer.error));
-        }
+        this.settle(message);
       }
     },
 
-    fail(reason, reject) {
+    // A call's answer: {ok} resolves it, {error} rejects it with the (Korean) message. A runtime
+    // that broke (fatal) is replaced; the calls queued behind go to the new one.
+    settle(message) {
+      const call = this.pending.get(message.id);
+      if (!call) return;
+      this.pending.delete(message.id);
+      const answer = parseAnswer(message.json);
+      if ("ok" in answer) call.resolve(answer.ok);
+      else {
+        if (answer.detail) console.warn(answer.detail);
+        call.reject(failure(answer.error, answer.fatal ? "fatal" : "python"));
+      }
+      if (answer.fatal) this.replaceWorker();
+      this.notify();   // whoever waits behind it sees the queue move
+    },
+
+    fail(reason) {
       this.state = "error";
       this.error = reason;
-      this.stop(new Error("Python 런타임을 불러오지 못했습니다."));
-      this.readyPromise = null;
+      this.terminate();
+      const error = failure(`Python 런타임을 불러오지 못했습니다: ${reason.replace(/\.\s*$/, "")}.`, "load");
+      for (const call of this.pending.values()) call.reject(error);
+      this.pending.clear();
+      const loading = this.loading;
+      this.loading = null;
       this.notify();
-      reject(new Error(`Python 런타임을 불러오지 못했습니다: ${reason}`));
+      loading?.reject(error);
     },
 
-    stop(reason) {
+    terminate() {
+      clearTimeout(this.stallTimer);
+      this.stalled = 0;
       if (this.worker) this.worker.terminate();
       this.worker = null;
-      // A load still in progress would otherwise never settle: whoever waits on it hears why.
-      if (this.state === "loading" && this.rejectLoad) this.rejectLoad(reason);
-      this.rejectLoad = null;
-      for (const call of this.pending.values()) call.reject(reason);
-      this.pending.clear();
     },
 
-    // Stop a long computation: the only way to interrupt Python in a worker without
-    // SharedArrayBuffer (which static hosting cannot enable) is to terminate it and start again.
+    // The call the worker is running now, if any.
+    runningCall() {
+      return this.state === "ready" ? this.pending.values().next().value ?? null : null;
+    },
+
+    // 중지. The only way to interrupt Python in a worker without SharedArrayBuffer (which static
+    // hosting cannot enable) is to terminate it and start another. Only the computation running
+    // now is stopped (its caller hears STOPPED); the calls queued behind it go to the new worker,
+    // so whoever waited simply gets its answer.
     restart() {
-      this.stop(new Error("계산을 중지했습니다."));
-      this.readyPromise = null;
-      this.state = "idle";
+      const running = this.runningCall();
+      if (running) {
+        this.pending.delete(running.id);
+        running.reject(failure(STOPPED, "stopped"));
+      }
+      return this.replaceWorker();
+    },
+
+    // A new worker; a load in progress goes on in it (nothing was running yet).
+    replaceWorker() {
+      this.terminate();
+      if (this.state === "loading" && this.loading) {
+        this.startWorker();
+        return this.loading.promise;
+      }
+      this.loading = null;
       return this.ready();
+    },
+
+    // One caller's 중지 (a code cell's): interrupts the worker if that call is the one running;
+    // a call still waiting is dropped instead (the worker skips it, or its answer is ignored), and
+    // the computation ahead of it goes on. Returns "restarted" or "dropped".
+    stop(ticket) {
+      if (ticket.id !== undefined && this.runningCall()?.id === ticket.id) {
+        this.restart();
+        return "restarted";
+      }
+      ticket.cancelled = true;
+      const call = this.pending.get(ticket.id);
+      if (call) {
+        call.dropped = true;
+        call.reject(failure(STOPPED, "stopped"));
+        this.worker?.postMessage({ type: "cancel", id: call.id });
+      }
+      return "dropped";
     },
 
     // Resolves once the worker is past compiling Pyodide's WebAssembly (the "numpy" stage on), or
@@ -127,13 +270,22 @@
       });
     },
 
-    async call(name, kwargs = {}) {
+    // `ticket` says who calls and what for ({label, owner}); the call's id is written into it.
+    async call(name, kwargs = {}, ticket = {}) {
+      const json = encodeArguments(name, kwargs);
       await this.ready();
+      if (ticket.cancelled) throw failure(STOPPED, "stopped");
       return new Promise((resolve, reject) => {
-        const id = this.nextId++;
-        this.pending.set(id, { resolve, reject });
-        this.worker.postMessage({ type: "call", id, name, kwargs: JSON.stringify(kwargs) });
+        const call = { id: this.nextId++, name, json, resolve, reject,
+                       label: ticket.label || "페이지에서 요청한 계산", owner: ticket.owner ?? null };
+        ticket.id = call.id;
+        this.pending.set(call.id, call);
+        this.post(call);
       });
+    },
+
+    post(call) {
+      this.worker.postMessage({ type: "call", id: call.id, name: call.name, kwargs: call.json });
     },
   };
 
@@ -223,8 +375,16 @@
     number(control, raw, onChange) {
       const input = textInput(control.name, raw, control.step || 1, onChange,
                               { "data-control": control.name, "aria-label": control.label });
+      return { node: field(control, input), get: () => input.value, set: (v) => { input.value = v; } };
+    },
+
+    textbox(control, raw, onChange) {
+      const input = el("input", { type: "text", autocomplete: "off", spellcheck: "false",
+                                  "data-control": control.name, "aria-label": control.label });
+      input.value = raw;
+      input.addEventListener("input", () => onChange());
       return { node: field(control, input), get: () => input.value,
-               set: (v) => { if (document.activeElement !== input) input.value = v; } };
+               set: (v) => { input.value = v; } };
     },
 
     slider(control, raw, onChange) {
@@ -238,9 +398,11 @@
                                   "data-control": control.name, "aria-label": control.label });
       const shown = el("output", { class: "cs231n-slider-value" });
       let current = raw;
-      const show = () => { range.value = toPos(current); shown.textContent = current; };
+      // A screen reader announces aria-valuetext instead of the position (log10 of the value).
+      const say = () => { shown.textContent = current; range.setAttribute("aria-valuetext", current); };
+      const show = () => { range.value = toPos(current); say(); };
       show();
-      range.addEventListener("input", () => { current = fromPos(range.value); shown.textContent = current; onChange(); });
+      range.addEventListener("input", () => { current = fromPos(range.value); say(); onChange(); });
       const parts = [range, shown];
       let player = null;
       if (control.play) {
@@ -308,7 +470,7 @@
         el("span", { class: "cs231n-label", text: control.label }), table);
       return { node, get: () => cells.map((row) => row.map((input) => input.value)),
                set: (v) => cells.forEach((row, i) => row.forEach((input, j) => {
-                 if (document.activeElement !== input && v[i] && v[i][j] !== undefined) input.value = v[i][j];
+                 if (v[i] && v[i][j] !== undefined) input.value = v[i][j];
                })) };
     },
 
@@ -342,27 +504,35 @@
           control.fields.map((f) => fieldInput(f, row, index)),
           el("td", {}, el("button", { type: "button", class: "cs231n-button cs231n-button--small",
             "data-records-action": "remove", "aria-label": `${index + 1}번째 줄 삭제`, text: "삭제",
-            onclick: () => { rows.splice(index, 1); redraw(); onChange(); } })))));
+            onclick: () => remove(index) })))));
       };
       const defaults = () => Object.fromEntries(control.fields.map((f) => [f.name, f.default]));
       const presetNames = Object.keys(control.presets || {});
       const presetSelect = presetNames.length ? el("select", { "data-records-preset": control.name, "aria-label": "프리셋" },
         presetNames.map((name) => el("option", { value: name, text: name }))) : null;
+      const add = el("button", { type: "button", class: "cs231n-button", "data-records-action": "add", text: "+ 줄 추가",
+        onclick: () => { rows.push(rows.length ? { ...rows[rows.length - 1] } : defaults()); redraw(); onChange(); } });
+      // The keyboard stays in place: on the 삭제 of the row that moved up, or on + 줄 추가.
+      const remove = (index) => {
+        rows.splice(index, 1);
+        redraw();
+        onChange();
+        (body.querySelectorAll('[data-records-action="remove"]')[index] ?? add).focus();
+      };
+      // The buttons sit above the table: a new row grows the table below them, so the button stays
+      // under the pointer and a double click adds two rows.
       container.append(
         el("span", { class: "cs231n-label", text: control.label }),
-        el("div", { class: "cs231n-records-scroll" }, el("table", { class: "cs231n-records" },
-          el("thead", {}, el("tr", {}, el("th", { text: "#" }), control.fields.map((f) => el("th", { text: f.label })), el("th"))),
-          body)),
-        el("div", { class: "cs231n-records-actions" },
-          el("button", { type: "button", class: "cs231n-button", "data-records-action": "add", text: "+ 줄 추가",
-            onclick: () => { rows.push(rows.length ? { ...rows[rows.length - 1] } : defaults()); redraw(); onChange(); } }),
-          presetSelect,
+        el("div", { class: "cs231n-records-actions" }, add, presetSelect,
           presetSelect && el("button", { type: "button", class: "cs231n-button", "data-records-action": "preset",
             text: "프리셋 불러오기",
-            onclick: () => { rows = control.presets[presetSelect.value].map((r) => ({ ...r })); redraw(); onChange(); } })));
+            onclick: () => { rows = control.presets[presetSelect.value].map((r) => ({ ...r })); redraw(); onChange(); } })),
+        el("div", { class: "cs231n-records-scroll" }, el("table", { class: "cs231n-records" },
+          el("thead", {}, el("tr", {}, el("th", { text: "#" }), control.fields.map((f) => el("th", { text: f.label })), el("th"))),
+          body)));
       redraw();
       return { node: container, get: () => rows.map((row) => ({ ...row })),
-               set: (v) => { if (JSON.stringify(v) !== JSON.stringify(rows)) { rows = v.map((r) => ({ ...r })); redraw(); } } };
+               set: (v) => { rows = v.map((r) => ({ ...r })); redraw(); } };
     },
 
     hidden(control, raw) {
@@ -424,6 +594,28 @@
   // A widget.
   // ------------------------------------------------------------------------------------------
 
+  // Raw control values are JSON (strings, bools, lists, plain objects).
+  const sameRaw = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const isRecord = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+  const sameKeys = (...objects) => objects.every((o) => sameRaw(Object.keys(o), Object.keys(objects[0])));
+
+  // A three-way merge of one control's raw value: `sent` with a request, `answered` by Python, and
+  // `current` in the control now. The reader's edits since the request win; Python's changes apply
+  // where the reader did not touch; lists and records of the same shape merge entry by entry (a
+  // training step's new W keeps the one cell being typed into).
+  function mergeRaw(sent, answered, current) {
+    if (sameRaw(current, sent)) return answered;
+    if (sameRaw(answered, sent)) return current;
+    if (Array.isArray(sent) && Array.isArray(answered) && Array.isArray(current)
+        && sent.length === answered.length && sent.length === current.length) {
+      return sent.map((value, i) => mergeRaw(value, answered[i], current[i]));
+    }
+    if (isRecord(sent) && isRecord(answered) && isRecord(current) && sameKeys(sent, answered, current)) {
+      return Object.fromEntries(Object.keys(sent).map((k) => [k, mergeRaw(sent[k], answered[k], current[k])]));
+    }
+    return current;
+  }
+
   class Widget {
     constructor(root) {
       this.root = root;
@@ -473,12 +665,43 @@
     }
 
     showProgress(rt) {
-      if (rt.state === "loading") {
-        const p = rt.progress || { step: 0, total: 3, label: "준비 중" };
-        this.status.replaceChildren(
-          el("progress", { max: p.total, value: p.step, class: "cs231n-progress" }),
-          el("span", { text: ` ${p.label}… (${p.step}/${p.total}단계)` }));
-      }
+      const p = rt.progress || { step: 0, total: 3, label: "준비 중" };
+      this.status.replaceChildren(
+        el("progress", { max: p.total, value: p.step, class: "cs231n-progress" }),
+        el("span", { text: ` ${p.label}… (${p.step}/${p.total}단계)` }));
+      if (!rt.stalled) return;
+      this.status.append(el("p", { class: "cs231n-text cs231n-text--warn", text: rt.stallMessage() }),
+        el("button", { type: "button", class: "cs231n-button", "data-retry": "", text: "다시 시도",
+                       onclick: () => runtime.retryLoad() }));
+    }
+
+    // Who this widget's calls are, for the runtime's queue and for other waiting widgets.
+    ticket() {
+      return { label: "다른 데모", owner: this };
+    }
+
+    // While a call of this widget waits, its status says why: the runtime's loading progress, or,
+    // after STOP_BUTTON_AFTER_MS, the computation it waits for (its own, or one ahead of it such
+    // as a code cell's) with a 중지 that stops that computation. Returns the function that ends it.
+    watchWait() {
+      let long = false;
+      let shown = null;
+      const show = (rt) => {
+        if (rt.state === "loading") { shown = null; return this.showProgress(rt); }
+        if (!long || rt.state !== "ready") return;
+        const running = rt.runningCall();
+        const text = running && running.owner !== this
+          ? `앞선 계산(${running.label})이 끝나기를 기다리는 중… ` : "계산 중… ";
+        if (text === shown) return;   // the same 중지 button stays under the pointer
+        shown = text;
+        this.status.replaceChildren(el("span", { text }),
+          el("button", { type: "button", class: "cs231n-button", "data-stop": "", text: "중지",
+                         onclick: () => runtime.restart() }));
+      };
+      const timer = setTimeout(() => { long = true; show(runtime); }, STOP_BUTTON_AFTER_MS);
+      runtime.listeners.add(show);
+      if (runtime.state === "loading") show(runtime);
+      return () => { clearTimeout(timer); runtime.listeners.delete(show); };
     }
 
     async activate() {
@@ -490,38 +713,54 @@
 
     async start() {
       this.setState("loading");
-      const listener = (rt) => this.showProgress(rt);
-      runtime.listeners.add(listener);
-      this.showProgress(runtime);
+      const endWait = this.watchWait();
       try {
         // Plotly's start-up (about 250 ms of script here) waits until Pyodide is compiled: before,
         // it would take CPU from that compile; after it, the worker runs Python on one core and
         // the page has the other. (Drawing a few figures off screen meanwhile, to have Plotly's
         // code compiled before the first real one, made the first result no sooner once Python
         // loaded from bytecode, and made the page's tasks longer: 20-run A/B.)
-        const described = runtime.call("demos.widget.describe", { widget_id: this.id });  // starts it
+        const described = runtime.call("demos.widget.describe", { widget_id: this.id }, this.ticket());  // starts it
         const figures = runtime.pastCompile().then(plotly);
         const [spec] = await Promise.all([described, figures]);
-        this.spec = spec;
-        this.buildControls(spec);
+        endWait();
+        if (!this.spec) {          // a retry keeps the controls, and what the reader typed in them
+          this.spec = spec;
+          this.buildControls(spec);
+        }
         this.status.replaceChildren();
         this.setState("ready");
         await this.update(null);
       } catch (error) {
+        endWait();
         this.activating = null;
         this.showLoadError(error);
-      } finally {
-        runtime.listeners.delete(listener);
       }
     }
 
+    // Says why the widget could not start, with 다시 시도. When the runtime failed to load, the
+    // widget also comes back by itself as soon as it loads again: a retry anywhere on the page
+    // (another widget's, a code cell's run) revives every widget.
     showLoadError(error) {
       this.setState("error");
-      this.status.replaceChildren(
-        el("p", { class: "cs231n-text cs231n-text--warn",
-                  text: `${error.message} 인터넷 연결이나 사이트 파일을 확인한 뒤 다시 시도하세요.` }),
+      const text = error.kind === "load" ? `${error.message} 인터넷 연결이나 사이트 파일을 확인한 뒤 다시 시도하세요.`
+        : error.kind === "stopped" ? `${STOPPED} 다시 시도하면 데모를 다시 불러옵니다.`
+        : `데모를 준비하지 못했습니다: ${error.message} 다시 시도하세요.`;
+      this.status.replaceChildren(el("p", { class: "cs231n-text cs231n-text--warn", text }),
         el("button", { type: "button", class: "cs231n-button", "data-retry": "", text: "다시 시도",
-                       onclick: () => { this.activating = null; this.activate(); } }));
+                       onclick: () => this.retry() }));
+      if (error.kind !== "load") return;
+      const revive = (rt) => {
+        if (rt.state !== "loading") return;
+        runtime.listeners.delete(revive);
+        if (this.root.dataset.state === "error") this.retry();
+      };
+      runtime.listeners.add(revive);
+    }
+
+    retry() {
+      this.activating = null;
+      this.activate();
     }
 
     buildControls(spec) {
@@ -554,10 +793,17 @@
       return state;
     }
 
-    applyState(state) {
-      for (const [name, value] of Object.entries(state)) {
+    // Writes into the controls what Python changed in an answer (an event's effect: a point
+    // added, a training step's W). `sent` is the state the request carried: whatever the reader
+    // changed since then is theirs and stays (mergeRaw), so an answer to an older request never
+    // takes back newer input.
+    applyAnswer(sent, answered) {
+      for (const [name, value] of Object.entries(answered)) {
         const c = this.controls.get(name);
-        if (c && c.set && JSON.stringify(c.get()) !== JSON.stringify(value)) c.set(value);
+        if (!c || !c.set) continue;
+        const current = c.get();
+        const merged = mergeRaw(sent[name], value, current);
+        if (!sameRaw(merged, current)) c.set(merged);
       }
     }
 
@@ -585,17 +831,23 @@
     }
 
     // One update at a time; edits made meanwhile collapse into one follow-up, events queue in order.
+    // A widget whose page was left (instant navigation) stops: its repeating action and queued
+    // edits would only keep the one worker from the page now shown.
     async pump() {
       if (this.busy || !this.spec) return;
+      if (!this.root.isConnected) {
+        this.stopRunning();
+        this.events = [];
+        this.queued = false;
+        return;
+      }
       const event = this.events.shift() || null;
       if (!event && !this.queued) return;
       this.queued = false;
       this.busy = true;
-      const slow = setTimeout(() => this.showStopButton(), STOP_BUTTON_AFTER_MS);
       try {
         await this.update(event);
       } finally {
-        clearTimeout(slow);
         this.busy = false;
       }
       if (this.running && !this.events.length && this.root.dataset.ok === "true") {
@@ -606,10 +858,13 @@
       }
     }
 
-    showStopButton() {
-      this.status.replaceChildren(el("span", { text: "계산 중… " }),
-        el("button", { type: "button", class: "cs231n-button", "data-stop": "", text: "중지",
-                       onclick: () => runtime.restart() }));
+    // After a call failed because the runtime stopped or broke: its reload shows in the status,
+    // or why it could not load.
+    followReload() {
+      if (runtime.state === "ready") return;
+      const endWait = this.watchWait();
+      runtime.ready().then(() => this.status.replaceChildren(), (error) => this.showLoadError(error))
+        .finally(endWait);
     }
 
     stopRunning() {
@@ -622,16 +877,20 @@
 
     async update(event) {
       const started = performance.now();
+      const sent = this.rawState();
+      const endWait = this.watchWait();
       let answer;
       try {
-        answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: this.rawState(), event });
+        answer = await runtime.call("demos.widget.update", { widget_id: this.id, state: sent, event }, this.ticket());
+        this.status.replaceChildren();
       } catch (error) {
         answer = { ok: false, message: error.message, state: null };
-        if (runtime.state !== "ready") this.status.replaceChildren(el("span", { text: "런타임을 다시 준비하는 중…" }));
-        runtime.ready().then(() => this.status.replaceChildren()).catch((e) => this.showLoadError(e));
+        this.status.replaceChildren();
+        this.followReload();
+      } finally {
+        endWait();
       }
-      this.status.replaceChildren();
-      if (answer.state) this.applyState(answer.state);
+      if (answer.state) this.applyAnswer(sent, answer.state);
       // Written only when it changes: a styled attribute on the root makes the browser restyle
       // every element inside the widget, typeset formulas included.
       if (this.root.dataset.ok !== String(answer.ok)) this.root.dataset.ok = String(answer.ok);
@@ -702,7 +961,56 @@
         if (px < 0 || py < 0 || px > xa._length || py > ya._length) return;
         this.onPlotClick(plotId, xa.p2c(px), ya.p2c(py));
       });
+      keyboardCursor(node, (x, y) => this.onPlotClick(plotId, x, y));
     }
+  }
+
+  // The keyboard's way to click a plot. The plot takes focus (Tab); arrow keys move a cross-hair over
+  // its drawing area (Shift: five times further) and Enter or Space clicks there, sending the same
+  // event, in data coordinates, as a mouse click. A live region reads the position out.
+  const CURSOR_STEPS = 40;   // one arrow press moves 1/40 of the axis
+  const CURSOR_KEYS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+  function keyboardCursor(node, click) {
+    node.tabIndex = 0;
+    node.setAttribute("role", "application");
+    node.setAttribute("aria-roledescription", "클릭할 수 있는 그림");
+    node.setAttribute("aria-label", "그림: 화살표 키로 십자선을 옮기고 Enter로 그 자리를 클릭합니다 (Shift: 크게 이동)");
+    const mark = el("div", { class: "cs231n-plot-cursor", "aria-hidden": "true" });
+    const said = el("span", { class: "cs231n-sr-only", "aria-live": "polite" });
+    let at = null;   // [x, y] in pixels of the drawing area
+
+    const axes = () => node._fullLayout && node._fullLayout.xaxis && node._fullLayout.yaxis
+      ? [node._fullLayout.xaxis, node._fullLayout.yaxis] : null;
+    const place = ([xa, ya]) => {
+      at = at ?? [xa._length / 2, ya._length / 2];
+      at = [Math.min(Math.max(at[0], 0), xa._length), Math.min(Math.max(at[1], 0), ya._length)];
+      if (mark.parentNode !== node) node.append(mark, said);   // Plotly may have redrawn the node
+      mark.style.left = `${xa._offset + at[0]}px`;
+      mark.style.top = `${ya._offset + at[1]}px`;
+      return [xa.p2c(at[0]), ya.p2c(at[1])];
+    };
+    const coords = ([x, y]) => `x = ${formatNumber(x)}, y = ${formatNumber(y)}`;
+
+    node.addEventListener("focus", () => { const a = axes(); if (a) place(a); });
+    node.addEventListener("keydown", (event) => {
+      const a = axes();
+      if (!a || event.altKey || event.ctrlKey || event.metaKey) return;
+      if (event.key in CURSOR_KEYS) {
+        const [dx, dy] = CURSOR_KEYS[event.key];
+        const step = (event.shiftKey ? 5 : 1) / CURSOR_STEPS;
+        place(a);
+        at = [at[0] + dx * step * a[0]._length, at[1] + dy * step * a[1]._length];
+        said.textContent = coords(place(a));
+      } else if (event.key === "Enter" || event.key === " ") {
+        const point = place(a);
+        said.textContent = `클릭: ${coords(point)}`;
+        click(...point);
+      } else {
+        return;
+      }
+      event.preventDefault();   // no page scroll
+    });
   }
 
   // Shows `nodes` in order, one per slot, touching only the slots whose node changed. Adding or
@@ -756,7 +1064,7 @@
     whenIdle(() => {
       if (!idle() || preloadedBy !== runtime.worker) { preloadedBy = null; return; }
       performance.mark("cs231n:preload");
-      runtime.call("demos.widget.preload").catch(() => {});   // only an optimisation
+      runtime.call("demos.widget.preload", {}, { label: "다음 데모 미리 준비" }).catch(() => {});   // only an optimisation
     }, { timeout: 2000 });
   }
 
@@ -775,7 +1083,9 @@
     const margin = { l: 80, r: 80, t: 100, b: 80, ...layout.margin };   // Plotly's defaults
     margin.t = Math.max(margin.t, TOP_LABEL_ROOM_PX);
     const span = (range) => Math.abs(range[1] - range[0]);
-    const plotHeight = (width - margin.l - margin.r) * (layout.yaxis.scaleratio ?? 1)
+    // Panels side by side (mlp-train's comparison): each plot area is its x domain's share.
+    const share = layout.xaxis.domain ? span(layout.xaxis.domain) : 1;
+    const plotHeight = (width - margin.l - margin.r) * share * (layout.yaxis.scaleratio ?? 1)
                        * span(layout.yaxis.range) / span(layout.xaxis.range);
     layout.margin = margin;
     layout.height = Math.min(layout.height, Math.ceil(plotHeight + margin.t + margin.b));
@@ -830,7 +1140,7 @@
     ...window.cs231n,
     runtime,
     ready: () => runtime.ready(),
-    call: (name, kwargs) => runtime.call(name, kwargs),
+    call: (name, kwargs) => runtime.call(name, kwargs, { label: "페이지에서 요청한 계산" }),
     restart: () => runtime.restart(),
     mountAll,
     loadOnce,

@@ -3,14 +3,27 @@
 //
 // Messages in:  {type: "init", config}            config: {indexURL, stdLibURL, lockURL, siteWheels: [names]}
 //               {type: "call", id, name, kwargs}    kwargs: a JSON string
+//               {type: "cancel", id}                 skip that call if it has not started
 // Messages out: {type: "progress", stage, step, total, label}
+//               {type: "heartbeat"}                  a file of the runtime arrived (the load goes on)
 //               {type: "ready", seconds} | {type: "init-error", message, detail}
-//               {type: "result", id, json}           json: demos.bridge.call_json's answer
+//               {type: "result", id, json}           json: demos.bridge.call_json's answer, or
+//                                                    {error, fatal: true} when Pyodide itself broke
 
 "use strict";
 
 let pyodide = null;
 let callJson = null;
+const cancelled = new Set();
+
+// Every response of the load is a sign of progress for the host's stall timer (a file that never
+// arrives sends none). The response itself is untouched: the wasm's compiled code stays cacheable.
+const fetchFile = self.fetch.bind(self);
+self.fetch = (...args) => fetchFile(...args).then((response) => {
+  self.postMessage({ type: "heartbeat" });
+  return response;
+});
+let lockPackages = {};   // the site lock's entries, file names made absolute
 
 function progress(step, stage, label) {
   self.postMessage({ type: "progress", stage, step, total: 3, label });
@@ -27,6 +40,7 @@ async function absoluteLock(config) {
     const base = config.siteWheels.includes(name) ? config.lockURL : config.indexURL;
     entry.file_name = new URL(entry.file_name, base).href;
   }
+  lockPackages = lock.packages;
   const blob = new Blob([JSON.stringify(lock)], { type: "application/json" });
   return URL.createObjectURL(blob);
 }
@@ -55,6 +69,32 @@ function loadFailure() {
   });
 }
 
+const hex = (buffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+// Pyodide says "The following error occurred while loading demos: Failed to fetch" both when the
+// connection failed and when the file's sha256 is not the lock's (the browser's integrity check
+// refuses it). Fetch each failed package again to tell the reader which.
+async function packageFailure(failures) {
+  const named = [...failures.join("\n").matchAll(/while loading (\S+?):/g)].map((match) => match[1]);
+  for (const name of named.length ? named : ["demos", "numpy"]) {
+    const entry = lockPackages[name];
+    if (!entry) continue;
+    const file = entry.file_name.split("/").pop();
+    let response;
+    try {
+      response = await fetch(entry.file_name, { cache: "no-cache" });
+    } catch (error) {
+      return `네트워크 오류로 ${file} 파일을 받지 못했습니다`;
+    }
+    if (!response.ok) return `${file} 파일을 받지 못했습니다 (HTTP ${response.status})`;
+    if (!self.crypto?.subtle) return `${file} 파일을 불러오지 못했습니다 (손상되었을 수 있습니다)`;  // not https
+    if (hex(await crypto.subtle.digest("SHA-256", await response.arrayBuffer())) !== entry.sha256) {
+      return `사이트의 ${file} 파일이 손상되었습니다 (sha256 checksum이 pyodide-lock.json과 다름)`;
+    }
+  }
+  return "NumPy와 데모 코드(demos) 패키지를 불러오지 못했습니다";
+}
+
 async function init(config) {
   const started = performance.now();
   progress(1, "runtime", "Python 런타임(Pyodide) 내려받는 중");
@@ -75,7 +115,8 @@ async function init(config) {
     errorCallback: (message) => failures.push(message),
   });
   if (failures.length || !pyodide.loadedPackages.demos || !pyodide.loadedPackages.numpy) {
-    throw new Error(failures.join("\n") || "demos/numpy 패키지를 불러오지 못했습니다");
+    console.warn(failures.join("\n"));
+    throw new Error(await packageFailure(failures));
   }
 
   progress(3, "demos", "데모 준비 중");
@@ -87,6 +128,16 @@ async function init(config) {
   pyodide.runPython("import gc; gc.collect(); gc.freeze()");
   callJson = pyodide.pyimport("demos.bridge").call_json;
   return (performance.now() - started) / 1000;
+}
+
+// os._exit() ends Python without unwinding it (Pyodide throws an "Exit" error carrying the status),
+// os.abort() with a Pyodide fatal error: either way the interpreter is left unsound (sys.stdout
+// still redirected, for one). Callers that see this message restart the runtime (cells.js).
+const EXITED = "Python이 종료되었습니다";
+function exitMessage(error) {
+  if (error && error.name === "Exit") return `${EXITED} (os._exit, 종료 코드 ${error.status}).`;
+  if (error && error.pyodide_fatal_error) return `${EXITED} (os.abort 같은 치명적 오류).`;
+  return null;
 }
 
 let initPromise = null;
@@ -102,14 +153,32 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "init-error", message: String(error && error.message || error),
                          detail: String(error && error.stack || "") });
     }
+  } else if (message.type === "cancel") {
+    cancelled.add(message.id);
   } else if (message.type === "call") {
-    let json;
-    try {
-      await initPromise;
-      json = callJson(message.name, message.kwargs);
-    } catch (error) {
-      json = JSON.stringify({ error: "Python 런타임이 준비되지 않았습니다.", detail: String(error) });
-    }
-    self.postMessage({ type: "result", id: message.id, json });
+    self.postMessage({ type: "result", id: message.id, json: await answer(message) });
   }
 };
+
+// The JSON answer to one call. Calls wait for the load (a cancel can arrive meanwhile); after it,
+// call_json never raises, so an exception here means Pyodide itself broke (a fatal error): the
+// host then starts a new worker.
+async function answer(message) {
+  try {
+    await initPromise;
+  } catch (error) {
+    return JSON.stringify({ error: "Python 런타임을 불러오지 못했습니다.", detail: String(error) });
+  }
+  if (cancelled.delete(message.id)) return JSON.stringify({ error: "계산을 중지했습니다." });
+  let json;
+  try {
+    json = callJson(message.name, message.kwargs);
+  } catch (error) {
+    const exited = exitMessage(error);   // os._exit() or a fatal error: this worker is unsound
+    if (exited) return JSON.stringify({ error: exited, fatal: true, detail: String(error) });
+    json = String(error);
+  }
+  if (typeof json === "string" && json.startsWith("{")) return json;
+  return JSON.stringify({ error: "Python 런타임에 복구할 수 없는 오류가 나서 런타임을 다시 시작합니다. 다시 시도하세요.",
+                          fatal: true, detail: String(json) });
+}
