@@ -17,7 +17,7 @@ import demos.widgets
 from demos import linear, widget
 
 ROOT = Path(__file__).resolve().parents[1]
-MATHS_MODULES = ["attention", "backprop", "conv", "knn", "linear", "mlp", "optim"]
+MATHS_MODULES = ["attention", "backprop", "conv", "knn", "linear", "mlp", "optim", "training"]
 # Maths modules that serve one of the above and draw nothing themselves (no widgets module of their
 # own): helper -> the maths module that imports it.
 MATHS_HELPERS = {"optim_surfaces": "optim"}

@@ -25,7 +25,7 @@ from bs4 import BeautifulSoup
 from sitekit import notebooks
 
 NOTEBOOKS = notebooks.notebook_paths()
-DEMO_MODULES = {"attention", "backprop", "conv", "knn", "linear", "optim"}
+DEMO_MODULES = {"attention", "backprop", "conv", "knn", "linear", "optim", "training"}
 # Names that must never appear in a page's scripts or links: the loaders mkdocs-jupyter / nbconvert
 # and Plotly's notebook renderers bring from CDNs.
 FORBIDDEN = re.compile(r"require(\.min)?\.js|requirejs|mathjax|cdnjs|jsdelivr|unpkg|cdn\.plot\.ly|"
