@@ -555,7 +555,6 @@ def _dropout_event(values: dict, event: dict) -> dict:
 # ---------------------------------------------------------------------------------------------
 
 WIDGETS = {
-    # primary: depth, init, activation, batchnorm, residual
     "init-depth": widget(
         TEXT["depth_title"],
         [
@@ -569,8 +568,8 @@ WIDGETS = {
             slider("bias", "편향 초기값 b (bias)", 0, min=-1, max=1, step=0.05,
                    help="ReLU에서 음수로 하면 죽은 뉴런(dead ReLU)이 늘어납니다."),
             number("seed", "난수 seed", 0, min=0, max=1_000_000, integer=True),
-        ], _render_depth, description=TEXT["depth_description"]),
-    # primary: norm, batch, momentum, steps, affine
+        ], _render_depth, description=TEXT["depth_description"],
+        primary=("depth", "init", "activation", "batchnorm", "residual")),
     "batchnorm": widget(
         TEXT["norm_title"],
         [
@@ -585,8 +584,8 @@ WIDGETS = {
                    col_labels=["γ", "β"], step=0.5),
             number("eps", "ε (eps)", 1e-5, min=0, max=10, step=1e-5),
             number("seed", "난수 seed", 0, min=0, max=1_000_000, integer=True),
-        ], _render_norm, description=TEXT["norm_description"]),
-    # primary: p, convention, masks, resample
+        ], _render_norm, description=TEXT["norm_description"],
+        primary=("norm", "batch", "momentum", "steps", "affine")),
     "dropout": widget(
         TEXT["drop_title"],
         [
@@ -596,5 +595,6 @@ WIDGETS = {
             button("resample", "새 마스크 뽑기"),
             select("units", "뉴런 수 D", "32", [(d, d) for d in ("16", "32", "64")]),
             hidden("draws", 0),
-        ], _render_dropout, on_event=_dropout_event, description=TEXT["drop_description"]),
+        ], _render_dropout, on_event=_dropout_event, description=TEXT["drop_description"],
+        primary=("p", "convention", "masks", "resample")),
 }
