@@ -15,7 +15,7 @@ import re
 import pytest
 
 from conftest import is_local
-from widget_helpers import updates, wait_updated
+from widget_helpers import show_advanced, updates, wait_updated
 
 LECTURE_3 = "/lectures/lecture-03/"     # the optimizer widgets and the site's runnable cells
 LECTURE_5 = "/lectures/lecture-05/"
@@ -31,6 +31,7 @@ def open_widget(page, site_url: str, selector: str) -> None:
     page.goto(site_url + LECTURE_3)
     page.locator(selector).scroll_into_view_if_needed()
     wait_updated(page, selector, timeout=LOAD_TIMEOUT)
+    show_advanced(page, selector)   # the tests reach every control, primary or not
 
 
 def type_into(page, selector: str, control: str, text: str) -> None:

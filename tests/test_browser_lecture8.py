@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, call_error, close, updates, wait_updated
+from widget_helpers import call_all, call_error, close, show_advanced, updates, wait_updated
 
 LECTURE_8 = "/lectures/lecture-08/"
 ATTENTION = '.cs231n-demo[data-demo="attention"]'
@@ -55,6 +55,7 @@ def open_widget(page, site_url, selector: str) -> None:
     page.locator(selector).scroll_into_view_if_needed()
     wait_updated(page, selector)
     assert page.get_attribute(selector, "data-state") == "ready"
+    show_advanced(page, selector)   # the tests reach every control, primary or not
 
 
 def after(page, selector: str, action) -> None:

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from demos import bridge, widget
-from widget_helpers import close, updates, wait_updated
+from widget_helpers import close, show_advanced, updates, wait_updated
 
 LECTURE_2 = "/lectures/lecture-02/"
 LECTURE_3 = "/lectures/lecture-03/"
@@ -33,6 +33,7 @@ def open_widget(page, site_url, path: str, selector: str) -> None:
     page.goto(site_url + path)
     page.locator(selector).scroll_into_view_if_needed()
     wait_updated(page, selector, timeout=LOAD_TIMEOUT)
+    show_advanced(page, selector)   # the tests reach every control, primary or not
 
 
 def wait_idle(page, selector: str) -> None:
