@@ -17,7 +17,7 @@ by_name = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 GALLERY = "/demos/"
 # A word each notebook has and no other page has (checked against the search index first).
 ONLY_IN = {"knn": "Voronoi", "linear": "hinge", "optim": "Polyak", "conv": "im2col",
-           "attention": "patchify", "training": "Bernoulli"}
+           "attention": "patchify", "training": "Bernoulli", "backprop": "fan-out"}
 
 FIGURES_DRAWN = """() => {
   const boxes = [...document.querySelectorAll('.cs231n-notebook .cs231n-nb-plot')];

@@ -263,8 +263,9 @@ def test_a_stalled_runtime_download_says_so_and_one_retry_revives_every_widget(p
 
     page.route("**/pyodide.asm.wasm", first_never_arrives)
     page.goto(site_url + LECTURE_3)
-    for root in (OPTIM, SCHEDULE):                          # the reader starts both demos
-        page.locator(f"{root} .cs231n-status button").click()
+    for root in (OPTIM, SCHEDULE):   # the reader starts both demos (데모 시작, or by scrolling to them)
+        page.wait_for_selector(root)
+        page.eval_on_selector(root, "(root) => { root.cs231nWidget.activate(); }")
     for root in (OPTIM, SCHEDULE):
         status = wait_status(page, root, "다시 시도")
         assert "3초 넘게 끝나지 않고 있습니다" in status and "1/3단계" in status, status
@@ -361,7 +362,7 @@ def press(page, key: str, times: int = 1) -> None:
 def test_the_keyboard_adds_removes_and_pins_knn_points_on_the_plot(page, site_url):
     open_widget(page, site_url, LECTURE_2, KNN)
     plane = f'{KNN} [data-plot="knn-plane"]'
-    page.focus(f'{KNN} [data-action="reset"]')       # the last control; the plot comes next
+    page.focus(f'{KNN} [data-control="mode"]')       # the last primary control; the plot comes next
     page.keyboard.press("Tab")
     assert is_focused(page, plane)
     assert page.eval_on_selector(f"{plane} .cs231n-plot-cursor", "(c) => getComputedStyle(c).display") == "block"
@@ -417,16 +418,16 @@ def test_sliders_say_their_value_and_every_control_shows_the_keyboard_focus(page
     shown = page.inner_text(f'{LINEAR} .cs231n-field:has([data-control="lr"]) .cs231n-slider-value')
     assert page.get_attribute(lr, "aria-valuetext") == shown and float(shown) > 0.1
 
-    page.goto(site_url + LECTURE_2)
-    page.locator(KNN).scroll_into_view_if_needed()
-    wait_updated(page, KNN, timeout=LOAD_TIMEOUT)
-    page.focus(f'{KNN} [data-control="seed"]')
+    open_widget(page, site_url, LECTURE_2, KNN)        # 고급 설정 open: every control reachable
+    page.focus(f'{KNN} [data-control="dataset"]')     # the first primary control
     seen = set()
-    for _ in range(11):                                # sliders, selects, a check box, buttons, the plot
+    while True:                                        # every stop inside the widget, in order
         page.keyboard.press("Tab")
+        if not page.eval_on_selector(KNN, "(root) => root.contains(document.activeElement)"):
+            break
         kind = page.evaluate("() => { const a = document.activeElement;"
                              " return a.type || (a.dataset.plot ? 'plot' : a.tagName); }")
         ring = focus_ring(page)
         assert ring["style"] != "none" and ring["width"] >= 2, (kind, ring)
         seen.add(kind)
-    assert {"range", "checkbox", "button", "select-one", "plot"} <= seen
+    assert {"range", "checkbox", "button", "select-one", "plot", "SUMMARY"} <= seen
