@@ -32,9 +32,8 @@ VALUE_COLOR, GRAD_COLOR, FOCUS_COLOR = "#54a24b", "#e45756", "#f58518"
 
 TEXT = {
     "graph_title": "역전파 (backpropagation): 계산 그래프를 한 단계씩",
-    "graph_description": "식을 입력하면 계산 그래프(computational graph)를 그립니다. ▶로 한 단계씩 "
-                         "진행하면 forward로 값(초록)이 채워지고, 이어서 backward로 각 노드에서 "
-                         "upstream × local = downstream 기울기(빨강)가 흘러갑니다.",
+    "graph_description": "식의 계산 그래프(computational graph)입니다. ▶로 한 단계씩 forward 값(초록)과 "
+                         "backward의 upstream × local = downstream 기울기(빨강)를 따라가 보세요.",
     "expression": "식 (expression)",
     "values": "변수 값",
     "values_help": "x=-2, y=5 처럼 쉼표로 나눠 적습니다.",

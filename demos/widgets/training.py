@@ -585,7 +585,7 @@ WIDGETS = {
             number("eps", "ε (eps)", 1e-5, min=0, max=10, step=1e-5),
             number("seed", "난수 seed", 0, min=0, max=1_000_000, integer=True),
         ], _render_norm, description=TEXT["norm_description"],
-        primary=("norm", "batch", "momentum", "steps", "affine")),
+        primary=("norm", "batch", "momentum", "steps")),
     "dropout": widget(
         TEXT["drop_title"],
         [

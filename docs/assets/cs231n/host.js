@@ -1214,6 +1214,7 @@
       this.updates += 1;
       this.root.dataset.updates = String(this.updates);
       this.root.dispatchEvent(new CustomEvent("cs231n:updated", { detail: { ok: answer.ok, ms: this.lastLatency } }));
+      if (this.updates === 1) holdLinkedDemo();
       preloadWhenIdle();
     }
 
@@ -1362,6 +1363,26 @@
   // sooner). Not earlier: the worker runs one call at a time, and a widget still starting on this
   // page would wait behind it.
   let preloadedBy = null;
+  // A link to a demo box (#demo-<id>) lands on it, but the widgets above it grow as they first
+  // draw and push it down the page. Until the reader scrolls or acts on that page, each first
+  // drawing brings the linked box back to where the link put it.
+  let readerMoved = null;   // the address of the page on which the reader last scrolled or acted
+  for (const type of ["wheel", "touchstart", "keydown", "mousedown"]) {
+    addEventListener(type, () => { readerMoved = location.pathname; }, { passive: true, capture: true });
+  }
+
+  function holdLinkedDemo() {
+    if (readerMoved === location.pathname || !location.hash.startsWith("#demo-")) return;
+    let target = null;
+    try { target = document.getElementById(decodeURIComponent(location.hash.slice(1))); } catch { return; }
+    if (target && Math.abs(target.getBoundingClientRect().top - linkedTop(target)) > 2) target.scrollIntoView();
+  }
+
+  // Where a link puts a box: below Material's header (its scroll-margin-top).
+  function linkedTop(target) {
+    return parseFloat(getComputedStyle(target).scrollMarginTop) || 0;
+  }
+
   function preloadWhenIdle() {
     if (preloadedBy === runtime.worker || runtime.state !== "ready") return;
     const idle = () => runtime.pending.size === 0 && !document.querySelector('.cs231n-demo[data-state="loading"]');
