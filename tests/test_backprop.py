@@ -13,6 +13,7 @@ from scipy.special import logsumexp
 
 from demos import backprop, mlp
 from demos.backprop import evaluate_expression, two_layer_net_loss
+from numeric import numerical_gradient
 
 HANGUL = re.compile(r"[가-힣]")
 
@@ -194,19 +195,6 @@ def test_bad_values_are_refused_in_korean(values, error):
 # two_layer_net_loss.
 # ---------------------------------------------------------------------------------------------
 
-def numerical_gradient(f, x, h=1e-6):
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        old = x[index]
-        x[index] = old + h
-        plus = f()
-        x[index] = old - h
-        minus = f()
-        x[index] = old
-        grad[index] = (plus - minus) / (2 * h)
-    return grad
-
-
 def net_problem(seed, n=6, d=3, hidden=5, k=4, scale=1.0):
     rng = np.random.default_rng(seed)
     return (rng.normal(size=(n, d)), rng.integers(0, k, n), rng.normal(size=(d, hidden)),
@@ -231,7 +219,7 @@ def test_two_layer_net_matches_central_differences(activation, reg):
     params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
     for name, p in params.items():
         f = lambda: two_layer_net_loss(X, y, W1, b1, W2, b2, reg, activation)[0]  # noqa: E731
-        numeric = numerical_gradient(f, p)
+        numeric = numerical_gradient(f, p, h=1e-6)
         assert mlp.rel_error(grads[name], numeric) < 1e-6, name
 
 

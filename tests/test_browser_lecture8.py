@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from demos import bridge
-from widget_helpers import call_all, call_error, close, show_advanced, updates, wait_updated
+from widget_helpers import after, call_all, call_error, close, message, open_widget, stat, wait_updated
 
 LECTURE_8 = "/lectures/lecture-08/"
 ATTENTION = '.cs231n-demo[data-demo="attention"]'
@@ -50,33 +50,8 @@ BAD_CALLS = [
 ]
 
 
-def open_widget(page, site_url, selector: str) -> None:
-    page.goto(site_url + LECTURE_8)
-    page.locator(selector).scroll_into_view_if_needed()
-    wait_updated(page, selector)
-    assert page.get_attribute(selector, "data-state") == "ready"
-    show_advanced(page, selector)   # the tests reach every control, primary or not
-
-
-def after(page, selector: str, action) -> None:
-    """Do ``action()`` and wait until the widget has redrawn once more and is idle."""
-    before = updates(page, selector)
-    action()
-    wait_updated(page, selector, before + 1)
-
-
-def stat(page, selector: str, label: str) -> str | None:
-    """The value shown beside a Korean stats label."""
-    return page.evaluate("""([sel, label]) => {
-        const items = [...document.querySelectorAll(sel + ' .cs231n-stat')];
-        const item = items.find((i) => i.querySelector('dt').textContent === label);
-        return item ? item.querySelector('dd').textContent : null;
-    }""", [selector, label])
-
-
-def message(page, selector: str) -> str | None:
-    node = page.locator(f"{selector} .cs231n-message")
-    return None if node.is_hidden() else node.inner_text()
+def open_lecture8(page, site_url, selector: str) -> None:
+    open_widget(page, site_url + LECTURE_8, selector)
 
 
 def figure(page, selector: str, plot_id: str) -> dict:
@@ -98,7 +73,7 @@ def test_js_call_equals_cpython_and_errors_are_the_same_korean(page, site_url):
 
 
 def test_attention_widget_draws_heads_and_its_switches_change_the_numbers(page, site_url):
-    open_widget(page, site_url, ATTENTION)
+    open_lecture8(page, site_url, ATTENTION)
     # beside the overview's self-attention item, inside the overview box
     assert page.locator(f".cs231n-overview {ATTENTION}").count() == 1
     weights = f'{ATTENTION} [data-plot="attention-weights"]'
@@ -126,7 +101,7 @@ def test_attention_widget_draws_heads_and_its_switches_change_the_numbers(page, 
 
 
 def test_shuffling_the_tokens_shuffles_the_outputs_only_without_positions(page, site_url):
-    open_widget(page, site_url, ATTENTION)
+    open_lecture8(page, site_url, ATTENTION)
     sentence = f'{ATTENTION} [data-control="sentence"]'
     before = page.input_value(sentence).split()
     after(page, ATTENTION, lambda: page.click(f'{ATTENTION} [data-action="permute"]'))
@@ -142,7 +117,7 @@ def test_shuffling_the_tokens_shuffles_the_outputs_only_without_positions(page, 
 
 
 def test_attention_bad_inputs_are_korean_and_the_widget_recovers(page, site_url):
-    open_widget(page, site_url, ATTENTION)
+    open_lecture8(page, site_url, ATTENTION)
     sentence = f'{ATTENTION} [data-control="sentence"]'
     after(page, ATTENTION, lambda: page.fill(sentence, " ".join(f"w{i}" for i in range(17))))
     assert "최대 16개" in message(page, ATTENTION) and "17개" in message(page, ATTENTION)
@@ -165,7 +140,7 @@ def test_attention_bad_inputs_are_korean_and_the_widget_recovers(page, site_url)
 
 
 def test_vit_widget_draws_patches_and_the_convolution_difference(page, site_url):
-    open_widget(page, site_url, VIT)
+    open_lecture8(page, site_url, VIT)
     assert page.locator(f".cs231n-overview {VIT}").count() == 1
     for plot_id in ("vit-image", "vit-sequence", "vit-tokens"):
         assert page.locator(f'{VIT} [data-plot="{plot_id}"] .main-svg').count() >= 1
@@ -192,7 +167,7 @@ def test_vit_widget_draws_patches_and_the_convolution_difference(page, site_url)
 
 @pytest.mark.parametrize("page", [PHONE], indirect=True)
 def test_both_widgets_fit_a_phone(page, site_url):
-    open_widget(page, site_url, ATTENTION)
+    open_lecture8(page, site_url, ATTENTION)
     page.locator(VIT).scroll_into_view_if_needed()
     wait_updated(page, VIT)
     after(page, ATTENTION, lambda: page.click(f'{ATTENTION} [data-action="permute"]'))  # + table

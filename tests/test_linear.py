@@ -15,6 +15,7 @@ from demos import linear, widget
 from demos.plotting import plane_grid
 from demos.widgets import linear as linear_widget
 from demos.linear import softmax_loss, svm_loss
+from numeric import numerical_gradient, relative_error
 from png_decode import image_cells
 
 HANGUL = re.compile(r"[가-힣]")
@@ -30,25 +31,6 @@ def random_problem(seed, n=7, d=4, c=5, scale=1.0):
     rng = np.random.default_rng(seed)
     return (rng.normal(size=(d, c)) * scale, rng.normal(size=c), rng.normal(size=(n, d)),
             rng.integers(0, c, n))
-
-
-def numerical_gradient(f, x, h=1e-5):
-    """Central differences of the scalar f() with respect to the array x (changed in place)."""
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        old = x[index]
-        x[index] = old + h
-        plus = f()
-        x[index] = old - h
-        minus = f()
-        x[index] = old
-        grad[index] = (plus - minus) / (2 * h)
-    return grad
-
-
-def relative_error(a, b):
-    """||a - b|| / (||a|| + ||b||): an entry 0 analytically and 1e-11 numerically is fine."""
-    return np.linalg.norm(a - b) / max(1e-12, np.linalg.norm(a) + np.linalg.norm(b))
 
 
 def svm_reference(W, b, X, y, reg, delta, variant="ww"):

@@ -12,6 +12,7 @@ import pytest
 
 from demos import training, widget
 from demos.widgets import training as training_widgets
+from numeric import numerical_gradient, relative_error
 
 HANGUL = re.compile(r"[가-힣]")
 
@@ -20,24 +21,6 @@ def korean_error(excinfo) -> str:
     message = str(excinfo.value)
     assert HANGUL.search(message), f"message is not Korean: {message!r}"
     return message
-
-
-def numerical_gradient(f, x, h=1e-5):
-    """Central differences of the scalar f() with respect to the array x (changed in place)."""
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        old = x[index]
-        x[index] = old + h
-        plus = f()
-        x[index] = old - h
-        minus = f()
-        x[index] = old
-        grad[index] = (plus - minus) / (2 * h)
-    return grad
-
-
-def relative_error(a, b):
-    return np.linalg.norm(a - b) / max(1e-12, np.linalg.norm(a) + np.linalg.norm(b))
 
 
 def batch_problem(seed, n=5, d=4):

@@ -113,10 +113,9 @@ def stats_text(page, selector: str) -> str:
 def stat(page, selector: str, label: str) -> str | None:
     """The value shown beside a Korean stats label."""
     return page.evaluate("""([sel, label]) => {
-        const text = document.querySelector(sel + ' .cs231n-stats').innerText;
-        const lines = text.split('\\n').map((s) => s.trim()).filter(Boolean);
-        const i = lines.indexOf(label);
-        return i >= 0 ? lines[i + 1] : null;
+        const items = [...document.querySelectorAll(sel + ' .cs231n-stat')];
+        const item = items.find((i) => i.querySelector('dt').textContent === label);
+        return item ? item.querySelector('dd').textContent : null;
     }""", [selector, label])
 
 
