@@ -125,9 +125,11 @@ def records(name: str, label: str, default: list[dict], fields: list[dict],
             "help": help}
 
 
-def hidden(name: str, default: Any) -> dict:
-    """State with no control of its own (points added by clicking, a pinned query...)."""
-    return {"kind": "hidden", "name": name, "default": default}
+def hidden(name: str, default: Any, *, in_address: bool = True) -> dict:
+    """State with no control of its own (points added by clicking, a pinned query...).
+    ``in_address=False``: not written into the page address (a network's trained weights: too
+    long for a link, and a link should share a setting, not a training run)."""
+    return {"kind": "hidden", "name": name, "default": default, "in_address": in_address}
 
 
 def button(name: str, label: str, *, repeat: bool = False) -> dict:

@@ -747,7 +747,8 @@
       const key = keyName(rawKey);
       if (!key || !key.startsWith(prefix)) continue;
       const name = key.slice(prefix.length);
-      const control = widget.spec.controls.find((c) => c.name === name && c.kind !== "button");
+      const control = widget.spec.controls.find((c) => c.name === name && c.kind !== "button"
+                                                      && c.in_address !== false);
       if (!control) { problems.push(`'${name}'라는 설정은 없습니다.`); continue; }
       try {
         state[name] = codecOf(control).decode(control, rawValue);
@@ -765,7 +766,7 @@
     const kept = queryPairs(url.search).filter(([rawKey]) => !keyName(rawKey)?.startsWith(prefix));
     const ours = [];
     for (const control of widget.spec.controls) {
-      if (control.kind === "button" || !(control.name in state)) continue;
+      if (control.kind === "button" || control.in_address === false || !(control.name in state)) continue;
       const { encode } = codecOf(control);
       const value = encode(control, state[control.name]);
       if (value !== encode(control, control.default)) ours.push([piece(prefix + control.name), value]);
@@ -812,7 +813,8 @@
   function writeAddress(widget) {
     clearTimeout(widget.addressTimer);
     widget.addressTimer = null;
-    if (!widget.root.isConnected || !widget.acceptedState) return;   // the reader has left the page
+    // The reader has left the page (the new page's address may already be there, its DOM not yet).
+    if (!widget.root.isConnected || location.pathname !== widget.pagePath || !widget.acceptedState) return;
     const href = addressWith(location.href, widget, widget.acceptedState);
     if (href !== location.href) history.replaceState(history.state, "", href);
   }
@@ -914,6 +916,7 @@
   class Widget {
     constructor(root) {
       this.root = root;
+      this.pagePath = location.pathname;
       this.id = root.dataset.demo;
       this.controls = new Map();
       this.outputNodes = [];
@@ -1158,7 +1161,7 @@
         this.busy = false;
       }
       if (this.running && !this.events.length && this.root.dataset.ok === "true") {
-        this.events.push({ type: "action", name: this.running });
+        this.events.push({ type: "action", name: this.running, repeat: true });
         requestAnimationFrame(() => this.pump());
       } else {
         this.pump();
@@ -1177,6 +1180,8 @@
     stopRunning() {
       if (!this.running) return;
       const c = this.controls.get(this.running);
+      // The run's next step may already be queued (for the next frame): it goes too.
+      this.events = this.events.filter((e) => !(e.type === "action" && e.name === this.running && e.repeat));
       this.running = null;
       c.button.textContent = c.spec.label;
       c.button.classList.remove("cs231n-button--active");
