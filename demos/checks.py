@@ -30,14 +30,20 @@ __all__ = ["float_array", "float_tensor", "bool_array", "labels", "integer", "re
 # Arrays.
 # ---------------------------------------------------------------------------------------------
 
-def float_array(value, name: str, ndim: int) -> np.ndarray:
-    """Nested lists or an array -> finite float64 array with ``ndim`` dimensions."""
+def _float64(value, name: str) -> np.ndarray:
+    """Nested lists or an array -> float64 array of any shape; Korean errors for text or ragged rows."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"'{name}'에는 숫자 배열을 넣으세요 (문자열은 안 됩니다).")
     try:
         array = np.asarray(value, dtype=np.float64)
     except (ValueError, TypeError):
         raise ValueError(f"'{name}'에는 모양이 고른 숫자 배열만 넣을 수 있습니다.") from None
+    return array
+
+
+def float_array(value, name: str, ndim: int) -> np.ndarray:
+    """Nested lists or an array -> finite float64 array with ``ndim`` dimensions."""
+    array = _float64(value, name)
     if array.size == 0 and array.ndim != ndim:
         raise ValueError(f"'{name}'이(가) 비어 있습니다. 점을 하나 이상 넣으세요.")
     if array.ndim != ndim:
@@ -52,12 +58,7 @@ def float_tensor(value, name: str, min_ndim: int, shape: str) -> np.ndarray:
     """Nested lists or an array with ``min_ndim`` or more dimensions (batch dimensions in front)
     -> finite float64 array; ``shape`` names the expected shape in the message, e.g.
     ``(..., L, d)``."""
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"'{name}'에는 숫자 배열을 넣으세요 (문자열은 안 됩니다).")
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (ValueError, TypeError):
-        raise ValueError(f"'{name}'에는 모양이 고른 숫자 배열만 넣을 수 있습니다.") from None
+    array = _float64(value, name)
     if array.ndim < min_ndim:
         raise ValueError(f"'{name}'은(는) {shape} 모양, {min_ndim}차원 이상의 배열이어야 합니다 "
                          f"(받은 모양: {array.shape}).")
